@@ -1,0 +1,37 @@
+import { Logger } from '@aws-lambda-powertools/logger';
+import { createDocumentClient } from './adapters/dynamodb-client';
+import { JwtAuthenticator } from './adapters/jwt-authenticator';
+import { DynamoDbPatRepository } from './adapters/pat-repository';
+import type { Config } from './config';
+import type { GetPatHandlerDependencies } from './http/get-pat-handler';
+
+/**
+ * The composition root: builds the real adapters from the configuration, once per process.
+ * Tests and the local API call it too (with their own `Config`), so they run the production code;
+ * `overrides` exists for fault injection and log capture only.
+ */
+export function createDependencies(
+  config: Config,
+  overrides: Partial<GetPatHandlerDependencies> = {},
+): GetPatHandlerDependencies {
+  return {
+    workspaceClaim: config.workspaceClaim,
+    logger: overrides.logger ?? new Logger({ serviceName: 'pats-api' }),
+    authenticator:
+      overrides.authenticator ??
+      new JwtAuthenticator({
+        issuer: config.jwtIssuer,
+        audiences: config.jwtAudiences,
+        jwksUri: config.jwksUri,
+        leewaySeconds: config.jwtLeewaySeconds,
+        jwksMaxAgeSeconds: config.jwksMaxAgeSeconds,
+        fetchTimeoutMs: config.jwksFetchTimeoutMs,
+      }),
+    repository:
+      overrides.repository ??
+      new DynamoDbPatRepository({
+        client: createDocumentClient(config.dynamoDb),
+        tableName: config.tableName,
+      }),
+  };
+}
