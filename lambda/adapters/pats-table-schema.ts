@@ -23,3 +23,22 @@ export const READABLE_PAT_ATTRIBUTES = [
   'expiresAt',
   'lastUsedAt',
 ] as const;
+
+/**
+ * The `CreateTable` request for a local DynamoDB-compatible store, built from the same key
+ * definition the CDK stack uses. (On AWS the table comes from CloudFormation.)
+ */
+export function patsTableCreateInput(tableName: string = PATS_TABLE.defaultName) {
+  return {
+    TableName: tableName,
+    BillingMode: 'PAY_PER_REQUEST',
+    AttributeDefinitions: [
+      { AttributeName: PATS_TABLE.partitionKey.name, AttributeType: PATS_TABLE.partitionKey.type },
+      { AttributeName: PATS_TABLE.sortKey.name, AttributeType: PATS_TABLE.sortKey.type },
+    ],
+    KeySchema: [
+      { AttributeName: PATS_TABLE.partitionKey.name, KeyType: 'HASH' },
+      { AttributeName: PATS_TABLE.sortKey.name, KeyType: 'RANGE' },
+    ],
+  } as const;
+}
