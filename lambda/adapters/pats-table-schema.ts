@@ -1,3 +1,5 @@
+import type { CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
+
 /**
  * The PAT table's shape: the one definition the CDK stack, the repository and the local store
  * all build from. Plain data only, so the Lambda bundle never pulls in CDK code.
@@ -28,7 +30,7 @@ export const READABLE_PAT_ATTRIBUTES = [
  * The `CreateTable` request for a local DynamoDB-compatible store, built from the same key
  * definition the CDK stack uses. (On AWS the table comes from CloudFormation.)
  */
-export function patsTableCreateInput(tableName: string = PATS_TABLE.defaultName) {
+export function patsTableCreateInput(tableName: string = PATS_TABLE.defaultName): CreateTableCommandInput {
   return {
     TableName: tableName,
     BillingMode: 'PAY_PER_REQUEST',
@@ -40,5 +42,5 @@ export function patsTableCreateInput(tableName: string = PATS_TABLE.defaultName)
       { AttributeName: PATS_TABLE.partitionKey.name, KeyType: 'HASH' },
       { AttributeName: PATS_TABLE.sortKey.name, KeyType: 'RANGE' },
     ],
-  } as const;
+  };
 }

@@ -33,7 +33,8 @@ export function functionEnv(
  */
 export function buildHandler(env: Record<string, string>): Invoke {
   const handler = createGetPatHandler(createDependencies(loadConfig(env)));
-  return (event) => handler(event, lambdaContext()) as Promise<HttpResult>;
+  // The runtime passes a plain context; the audit middleware adds its trail to it.
+  return (event) => handler(event, lambdaContext() as Parameters<typeof handler>[1]) as Promise<HttpResult>;
 }
 
 export const newTableName = () => `pats-${randomUUID()}`;
