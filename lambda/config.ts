@@ -84,8 +84,8 @@ export function loadConfig(env: Env = process.env): Config {
       endpoint,
       region: read.optional('AWS_REGION') ?? read.optional('AWS_DEFAULT_REGION'),
       maxAttempts: read.integer('DYNAMODB_MAX_ATTEMPTS', 3, 1, 10),
-      connectTimeoutMs: read.integer('DYNAMODB_CONNECT_TIMEOUT_MS', 1000, 50, 10_000),
-      requestTimeoutMs: read.integer('DYNAMODB_REQUEST_TIMEOUT_MS', 2000, 50, 10_000),
+      connectTimeoutMs: read.integer('DYNAMODB_CONNECT_TIMEOUT_MS', 500, 50, 10_000),
+      requestTimeoutMs: read.integer('DYNAMODB_REQUEST_TIMEOUT_MS', 1500, 50, 10_000),
     },
   };
   if (problems.length > 0) throw new ConfigurationError(problems);

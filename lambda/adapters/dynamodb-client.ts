@@ -65,15 +65,25 @@ const UNAVAILABLE_NETWORK_CODES = new Set([
   'EAI_AGAIN',
 ]);
 
+const NETWORK_CODE_IN_TEXT = new RegExp(`\\b(${[...UNAVAILABLE_NETWORK_CODES].join('|')})\\b`);
+
 /**
  * True when an error the SDK gave up on means "DynamoDB is throttling, slow or unreachable"
  * (a 503 the client may retry), as opposed to a bug or a misconfiguration (a 500).
  */
 export function isDynamoDbUnavailable(error: unknown): boolean {
-  if (!(error instanceof Error)) return false;
-  const { code, $metadata } = error as Error & { code?: string; $metadata?: { httpStatusCode?: number } };
-  if (UNAVAILABLE_ERROR_NAMES.has(error.name)) return true;
-  if (code !== undefined && UNAVAILABLE_NETWORK_CODES.has(code)) return true;
+  if (typeof error !== 'object' || error === null) return false;
+  const { name, code, message, $metadata } = error as {
+    name?: unknown;
+    code?: unknown;
+    message?: unknown;
+    $metadata?: { httpStatusCode?: number };
+  };
+  if (typeof name === 'string' && UNAVAILABLE_ERROR_NAMES.has(name)) return true;
+  if (typeof code === 'string' && UNAVAILABLE_NETWORK_CODES.has(code)) return true;
+  // When a socket error crosses a realm boundary (a VM context, as under Jest) the SDK re-wraps
+  // it and keeps only its text, so the code is looked for there too.
+  if (typeof message === 'string' && NETWORK_CODE_IN_TEXT.test(message)) return true;
   const status = $metadata?.httpStatusCode;
   return status !== undefined && status >= 500;
 }

@@ -1,0 +1,344 @@
+import { randomUUID } from 'node:crypto';
+import { TestDynamo } from '../../support/dynalite';
+import { getPatEvent } from '../../support/events';
+import { buildHandler, functionEnv, type Invoke, json, newTableName } from '../../support/harness';
+import { generateKey, TestIssuer } from '../../support/issuer';
+import { signHs256, signRsa, unsigned } from '../../support/jwt';
+import { LogCapture } from '../../support/logs';
+import { patItem } from '../../support/pats';
+
+/**
+ * The contract's "Verifying the JWT" rules, through the real handler, against a real issuer
+ * (discovery document + JWKS over HTTP) and dynalite.
+ */
+let dynamo: TestDynamo;
+let issuer: TestIssuer;
+let tableName: string;
+const workspaceId = randomUUID();
+let patId: string;
+const logs = new LogCapture();
+
+const now = () => Math.floor(Date.now() / 1000);
+
+function call(invoke: Invoke, token: string) {
+  return invoke(
+    getPatEvent({ id: patId, headers: { authorization: `Bearer ${token}`, 'x-workspace-id': workspaceId } }),
+  );
+}
+
+function handlerFor(extra: Record<string, string> = {}, target: TestIssuer = issuer): Invoke {
+  return buildHandler(functionEnv(dynamo, target, tableName, extra));
+}
+
+beforeAll(async () => {
+  [dynamo, issuer] = await Promise.all([TestDynamo.start(), TestIssuer.start()]);
+  tableName = newTableName();
+  await dynamo.createPatsTable(tableName);
+  const { item } = patItem(workspaceId);
+  patId = item.id;
+  await dynamo.put(tableName, item);
+  logs.start();
+});
+
+afterAll(async () => {
+  logs.stop();
+  await Promise.all([dynamo.stop(), issuer.stop()]);
+});
+
+describe('refused tokens (401 with an invalid_token challenge)', () => {
+  let invoke: Invoke;
+  beforeAll(() => {
+    invoke = handlerFor();
+  });
+
+  const refusals: Array<[string, () => string, string]> = [
+    [
+      'an expired token',
+      () => issuer.sign(issuer.claims({ workspaces: [workspaceId], exp: now() - 5 })),
+      'expired',
+    ],
+    [
+      'a token not valid yet (nbf)',
+      () => issuer.sign(issuer.claims({ workspaces: [workspaceId], nbf: now() + 60 })),
+      'not valid yet',
+    ],
+    [
+      'a token issued in the future (iat)',
+      () => issuer.sign(issuer.claims({ workspaces: [workspaceId], iat: now() + 60 })),
+      'future',
+    ],
+    [
+      'a token without exp',
+      () => issuer.sign(issuer.claims({ workspaces: [workspaceId], exp: undefined })),
+      'expiry',
+    ],
+    [
+      'a token of another issuer',
+      () => issuer.sign(issuer.claims({ workspaces: [workspaceId], iss: 'https://evil.example.com' })),
+      'another issuer',
+    ],
+    [
+      'an issuer differing by a trailing slash',
+      () => issuer.sign(issuer.claims({ workspaces: [workspaceId], iss: `${issuer.url}/` })),
+      'another issuer',
+    ],
+    [
+      'a token for another audience',
+      () => issuer.sign(issuer.claims({ workspaces: [workspaceId], aud: 'other-api' })),
+      'audience',
+    ],
+    [
+      'a token without aud whose client_id is another audience',
+      () => issuer.sign(issuer.claims({ workspaces: [workspaceId], aud: undefined, client_id: 'other-api' })),
+      'audience',
+    ],
+    [
+      'a token with neither aud nor client_id',
+      () => issuer.sign(issuer.claims({ workspaces: [workspaceId], aud: undefined })),
+      'audience',
+    ],
+    [
+      'an unsigned token (alg: none)',
+      () => unsigned({ kid: issuer.currentKey.kid }, issuer.claims()),
+      'well-formed',
+    ],
+    [
+      'alg: none with a signature appended',
+      () => `${unsigned({ kid: issuer.currentKey.kid }, issuer.claims({ workspaces: [workspaceId] }))}c2ln`,
+      'algorithm',
+    ],
+    [
+      'HS256 signed with the issuer public key',
+      () =>
+        signHs256(
+          { kid: issuer.currentKey.kid, typ: 'JWT' },
+          issuer.claims({ workspaces: [workspaceId] }),
+          issuer.currentKey.publicKey.export({ format: 'pem', type: 'spki' }),
+        ),
+      'algorithm',
+    ],
+    [
+      'a token signed by another key under the issuer kid',
+      () =>
+        signRsa(
+          { alg: 'RS256', kid: issuer.currentKey.kid },
+          issuer.claims({ workspaces: [workspaceId] }),
+          generateKey().privateKey,
+        ),
+      'signature',
+    ],
+    [
+      'a token with an unknown kid',
+      () => issuer.sign(issuer.claims({ workspaces: [workspaceId] }), {}, generateKey('unknown-kid')),
+      'unknown key',
+    ],
+    ['a token without kid', () => issuer.sign(issuer.claims(), { kid: undefined }), 'no key'],
+    [
+      'a crit header',
+      () => issuer.sign(issuer.claims({ workspaces: [workspaceId] }), { crit: ['exp'] }),
+      'header',
+    ],
+    [
+      'a jku header',
+      () => issuer.sign(issuer.claims({ workspaces: [workspaceId] }), { jku: 'http://127.0.0.1:1/jwks' }),
+      'header',
+    ],
+    [
+      'an x5u header',
+      () => issuer.sign(issuer.claims({ workspaces: [workspaceId] }), { x5u: 'http://127.0.0.1:1/cert' }),
+      'header',
+    ],
+    [
+      'an embedded jwk header',
+      () =>
+        issuer.sign(issuer.claims({ workspaces: [workspaceId] }), {
+          jwk: issuer.currentKey.publicKey.export({ format: 'jwk' }),
+        }),
+      'header',
+    ],
+    [
+      'an ID token (token_use: id)',
+      () => issuer.sign(issuer.claims({ workspaces: [workspaceId], token_use: 'id' })),
+      'not an access token',
+    ],
+    [
+      'an ID token (typ other than JWT or at+jwt)',
+      () => issuer.sign(issuer.claims({ workspaces: [workspaceId] }), { typ: 'id_token+jwt' }),
+      'not an access token',
+    ],
+    [
+      'a token longer than 8 KiB',
+      () => issuer.sign(issuer.claims({ workspaces: [workspaceId], padding: 'x'.repeat(8 * 1024) })),
+      'too long',
+    ],
+    ['a truncated token', () => issuer.token([workspaceId]).slice(0, -10), 'signature'],
+  ];
+
+  it.each(refusals)('refuses %s', async (_, makeToken, description) => {
+    const result = await call(invoke, makeToken());
+
+    expect(result.statusCode).toBe(401);
+    expect(json(result)).toMatchObject({ code: 'unauthorized' });
+    expect(result.headers['www-authenticate']).toMatch(
+      /^Bearer realm="pats-api", error="invalid_token", error_description="[^"\\]+"$/,
+    );
+    expect(result.headers['www-authenticate']?.toLowerCase()).toContain(description.toLowerCase());
+  });
+});
+
+describe('accepted tokens', () => {
+  let invoke: Invoke;
+  beforeAll(() => {
+    invoke = handlerFor();
+  });
+
+  it.each([
+    ['aud as a string', { aud: 'pats-api' }, {}],
+    ['aud as an array holding the audience', { aud: ['other-api', 'pats-api'] }, {}],
+    [
+      'no aud but client_id the audience (Cognito access token)',
+      { aud: undefined, client_id: 'pats-api' },
+      {},
+    ],
+    ['token_use: access', { token_use: 'access' }, {}],
+    ['typ at+jwt (RFC 9068)', {}, { typ: 'at+jwt' }],
+    ['no typ header', {}, { typ: undefined }],
+  ])('accepts %s', async (_, claims, header) => {
+    const result = await call(
+      invoke,
+      issuer.sign(issuer.claims({ workspaces: [workspaceId], ...claims }), header),
+    );
+
+    expect(result.statusCode).toBe(200);
+  });
+
+  it('accepts a token at most 8 KiB long', async () => {
+    const base = issuer.sign(issuer.claims({ workspaces: [workspaceId], padding: '' }));
+    // Each padding character adds 4/3 of a base64url character; land just under the limit.
+    const padding = 'x'.repeat(Math.floor(((8 * 1024 - base.length) * 3) / 4) - 4);
+    const token = issuer.sign(issuer.claims({ workspaces: [workspaceId], padding }));
+
+    expect(token.length).toBeLessThanOrEqual(8 * 1024);
+    expect(token.length).toBeGreaterThan(8 * 1024 - 8);
+    expect((await call(invoke, token)).statusCode).toBe(200);
+  });
+
+  it('tolerates clock skew up to JWT_LEEWAY_SECONDS, and not beyond', async () => {
+    const lenient = handlerFor({ JWT_LEEWAY_SECONDS: '30' });
+
+    const slightlyExpired = issuer.sign(issuer.claims({ workspaces: [workspaceId], exp: now() - 10 }));
+    const longExpired = issuer.sign(issuer.claims({ workspaces: [workspaceId], exp: now() - 40 }));
+
+    expect((await call(lenient, slightlyExpired)).statusCode).toBe(200);
+    expect((await call(lenient, longExpired)).statusCode).toBe(401);
+    expect((await call(invoke, slightlyExpired)).statusCode).toBe(401);
+  });
+});
+
+describe('keys', () => {
+  let own: TestIssuer;
+  beforeEach(async () => {
+    own = await TestIssuer.start();
+  });
+  afterEach(async () => {
+    await own.stop();
+  });
+
+  const tokenOf = (from: TestIssuer) => from.sign(from.claims({ workspaces: [workspaceId] }));
+
+  it('finds the keys through OIDC discovery and fetches them once for many requests', async () => {
+    const invoke = handlerFor({}, own);
+
+    for (let i = 0; i < 5; i += 1) expect((await call(invoke, tokenOf(own))).statusCode).toBe(200);
+
+    expect(own.fetches('/.well-known/openid-configuration')).toBe(1);
+    expect(own.fetches()).toBe(1);
+  });
+
+  it('uses JWKS_URI without discovery when it is set', async () => {
+    const invoke = handlerFor({ JWKS_URI: own.jwksUri }, own);
+
+    expect((await call(invoke, tokenOf(own))).statusCode).toBe(200);
+    expect(own.fetches('/.well-known/openid-configuration')).toBe(0);
+  });
+
+  it('fetches no key for a token refused by its header', async () => {
+    const invoke = handlerFor({}, own);
+
+    await call(invoke, unsigned({ kid: 'x' }, own.claims()));
+    await call(invoke, own.sign(own.claims(), { crit: ['b64'] }));
+
+    expect(own.fetches()).toBe(0);
+  });
+
+  it('answers 503 with Retry-After while the issuer is unreachable, then 200 once it is back', async () => {
+    const invoke = handlerFor({ JWKS_FETCH_TIMEOUT_MS: '500' }, own);
+    const token = tokenOf(own);
+    await own.stop();
+
+    const down = await call(invoke, token);
+    await own.restart();
+    const back = await call(invoke, token);
+
+    expect(down.statusCode).toBe(503);
+    expect(json(down)).toMatchObject({ code: 'service_unavailable' });
+    expect(Number(down.headers['retry-after'])).toBeGreaterThan(0);
+    expect(back.statusCode).toBe(200);
+  });
+
+  it('answers 503 when the issuer answers with an error page instead of keys', async () => {
+    const invoke = handlerFor({ JWKS_URI: own.jwksUri }, own);
+    own.failWith = 502;
+
+    const result = await call(invoke, tokenOf(own));
+
+    expect(result.statusCode).toBe(503);
+    expect(result.headers['retry-after']).toBeDefined();
+  });
+
+  it('picks up a rotated key with one refetch', async () => {
+    const invoke = handlerFor({}, own);
+    expect((await call(invoke, tokenOf(own))).statusCode).toBe(200);
+    const fetchesBefore = own.fetches();
+
+    own.keys = [generateKey(), ...own.keys];
+    const result = await call(invoke, tokenOf(own));
+
+    expect(result.statusCode).toBe(200);
+    expect(own.fetches()).toBe(fetchesBefore + 1);
+  });
+
+  it('stops trusting a removed key once the key set is older than JWKS_MAX_AGE_SECONDS', async () => {
+    const invoke = handlerFor({ JWKS_MAX_AGE_SECONDS: '1' }, own);
+    const oldKey = own.currentKey;
+    const signedWithOldKey = tokenOf(own);
+    expect((await call(invoke, signedWithOldKey)).statusCode).toBe(200);
+
+    own.keys = [generateKey()];
+    const beforeRefresh = await call(invoke, signedWithOldKey);
+    await new Promise((resolve) => setTimeout(resolve, 1100));
+    const afterRefresh = await call(invoke, signedWithOldKey);
+
+    expect(beforeRefresh.statusCode).toBe(200);
+    expect(afterRefresh.statusCode).toBe(401);
+    expect(own.keys.map((key) => key.kid)).not.toContain(oldKey.kid);
+  });
+
+  it('fetches at most once per 10 s for a flood of unknown kids', async () => {
+    const invoke = handlerFor({}, own);
+    expect((await call(invoke, tokenOf(own))).statusCode).toBe(200);
+    const fetchesBefore = own.fetches();
+
+    const attacker = generateKey();
+    for (let i = 0; i < 20; i += 1) {
+      const forged = own.sign(
+        own.claims({ workspaces: [workspaceId] }),
+        {},
+        { ...attacker, kid: `kid-${i}` },
+      );
+      expect((await call(invoke, forged)).statusCode).toBe(401);
+    }
+
+    expect(own.fetches()).toBe(fetchesBefore + 1);
+  });
+});
