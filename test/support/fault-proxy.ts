@@ -27,14 +27,12 @@ export class FaultProxy {
       self.attempts.set(operation, (self.attempts.get(operation) ?? 0) + 1);
       const fault = (status: number, type: string) => {
         req.resume();
-        res
-          .writeHead(status, { 'content-type': 'application/x-amz-json-1.0' })
-          .end(
-            JSON.stringify({
-              __type: `com.amazonaws.dynamodb.v20120810#${type}`,
-              message: `injected ${type}`,
-            }),
-          );
+        res.writeHead(status, { 'content-type': 'application/x-amz-json-1.0' }).end(
+          JSON.stringify({
+            __type: `com.amazonaws.dynamodb.v20120810#${type}`,
+            message: `injected ${type}`,
+          }),
+        );
       };
       switch (self.mode) {
         case 'throttle':
