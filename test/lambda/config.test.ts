@@ -1,0 +1,116 @@
+import { ConfigurationError, dynamoDbTimeBudgetMs, loadConfig } from '../../lambda/config';
+
+const valid = {
+  TABLE_NAME: 'pats',
+  JWT_ISSUER: 'https://issuer.example.com',
+  JWT_AUDIENCE: 'pats-api',
+};
+
+function problemsOf(env: Record<string, string>): string[] {
+  try {
+    loadConfig(env);
+  } catch (error) {
+    if (error instanceof ConfigurationError) return [...error.problems];
+    throw error;
+  }
+  return [];
+}
+
+describe('loadConfig', () => {
+  it('reads a minimal configuration with the documented defaults', () => {
+    expect(loadConfig(valid)).toEqual({
+      tableName: 'pats',
+      jwtIssuer: 'https://issuer.example.com',
+      jwtAudiences: ['pats-api'],
+      jwksUri: undefined,
+      workspaceClaim: 'workspaces',
+      jwtLeewaySeconds: 0,
+      jwksMaxAgeSeconds: 3600,
+      jwksFetchTimeoutMs: 2000,
+      dynamoDb: {
+        endpoint: undefined,
+        region: undefined,
+        maxAttempts: 3,
+        connectTimeoutMs: 500,
+        requestTimeoutMs: 1500,
+      },
+    });
+  });
+
+  it.each(['TABLE_NAME', 'JWT_ISSUER', 'JWT_AUDIENCE'])('fails naming %s when it is missing', (name) => {
+    const env: Record<string, string> = { ...valid };
+    delete env[name];
+
+    expect(problemsOf(env)).toEqual([expect.stringMatching(new RegExp(`^${name} is required`))]);
+  });
+
+  it('names every missing variable at once', () => {
+    expect(() => loadConfig({})).toThrow(/TABLE_NAME[\s\S]*JWT_ISSUER[\s\S]*JWT_AUDIENCE/);
+  });
+
+  it('splits and trims a comma-separated audience list', () => {
+    expect(loadConfig({ ...valid, JWT_AUDIENCE: ' a , b,,c ' }).jwtAudiences).toEqual(['a', 'b', 'c']);
+  });
+
+  it('refuses an audience list with no audience in it', () => {
+    expect(problemsOf({ ...valid, JWT_AUDIENCE: ' , ' })).toEqual([expect.stringContaining('JWT_AUDIENCE')]);
+  });
+
+  it.each([
+    'http://issuer.example.com',
+    'http://10.0.0.1',
+    'ftp://issuer.example.com',
+    'issuer.example.com',
+    'https://user:pass@issuer.example.com',
+  ])('refuses %s as issuer', (issuer) => {
+    expect(problemsOf({ ...valid, JWT_ISSUER: issuer })).toEqual([
+      expect.stringContaining('JWT_ISSUER must be'),
+    ]);
+  });
+
+  it.each([
+    'http://localhost:9000',
+    'http://127.0.0.1:9000',
+    'http://127.1.2.3',
+    'http://[::1]:9000',
+    'http://host.docker.internal:9000',
+  ])('accepts the loopback issuer %s over plain HTTP', (issuer) => {
+    expect(loadConfig({ ...valid, JWT_ISSUER: issuer }).jwtIssuer).toBe(issuer);
+  });
+
+  it('applies the same rule to JWKS_URI', () => {
+    expect(problemsOf({ ...valid, JWKS_URI: 'http://keys.example.com/jwks.json' })).toEqual([
+      expect.stringContaining('JWKS_URI must be'),
+    ]);
+  });
+
+  it.each([
+    ['JWT_LEEWAY_SECONDS', '61'],
+    ['JWT_LEEWAY_SECONDS', '-1'],
+    ['JWKS_MAX_AGE_SECONDS', '7200'],
+    ['DYNAMODB_MAX_ATTEMPTS', '0'],
+    ['DYNAMODB_REQUEST_TIMEOUT_MS', 'fast'],
+  ])('refuses %s=%s', (name, value) => {
+    expect(problemsOf({ ...valid, [name]: value })).toEqual([expect.stringContaining(name)]);
+  });
+
+  it('refuses a DYNAMODB_ENDPOINT that is not an http(s) URL', () => {
+    expect(problemsOf({ ...valid, DYNAMODB_ENDPOINT: 'localhost:8000' })).toEqual([
+      expect.stringContaining('DYNAMODB_ENDPOINT'),
+    ]);
+  });
+});
+
+describe('dynamoDbTimeBudgetMs', () => {
+  it('adds every attempt timeouts and the capped backoff between them', () => {
+    expect(
+      dynamoDbTimeBudgetMs({
+        endpoint: undefined,
+        region: undefined,
+        maxAttempts: 3,
+        connectTimeoutMs: 500,
+        requestTimeoutMs: 1500,
+      }),
+    ).toBe(3 * 2000 + 1000 + 2000);
+  });
+});
