@@ -1,0 +1,96 @@
+import type { Node } from 'constructs';
+import { STAGES, type StageSettings } from './stages';
+
+/** What the app reads from CDK context (`-c key=value` or cdk.json), validated. */
+export interface AppSettings {
+  readonly stage: StageSettings;
+  readonly jwtIssuer: string;
+  readonly jwtAudiences: readonly string[];
+  readonly jwksUri: string | undefined;
+  readonly workspaceClaim: string;
+  /** Browser origins allowed by CORS; empty means CORS is off. */
+  readonly corsAllowedOrigins: readonly string[];
+}
+
+/** A synth or deploy stopped by missing or invalid context; the message says how to fix it. */
+export class AppContextError extends Error {
+  override readonly name = 'AppContextError';
+}
+
+export const EXAMPLE_COMMAND =
+  'npx cdk deploy -c jwtIssuer=https://issuer.example.com -c jwtAudience=pats-api';
+
+export function readAppSettings(node: Node): AppSettings {
+  const problems: string[] = [];
+  const text = (key: string): string | undefined => {
+    const value: unknown = node.tryGetContext(key);
+    if (value === undefined || value === null) return undefined;
+    const trimmed = (Array.isArray(value) ? value.join(',') : String(value)).trim();
+    return trimmed === '' ? undefined : trimmed;
+  };
+  const list = (key: string) =>
+    (text(key) ?? '')
+      .split(',')
+      .map((item) => item.trim())
+      .filter((item) => item !== '');
+
+  const stageName = text('stage') ?? 'dev';
+  const stage = STAGES[stageName];
+  if (stage === undefined) {
+    problems.push(`stage must be one of ${Object.keys(STAGES).join(', ')} (got "${stageName}")`);
+  }
+
+  const jwtIssuer = text('jwtIssuer');
+  const jwtAudiences = list('jwtAudience');
+  const missing = [
+    jwtIssuer === undefined ? 'jwtIssuer' : undefined,
+    jwtAudiences.length === 0 ? 'jwtAudience' : undefined,
+  ].filter((key) => key !== undefined);
+  if (missing.length > 0) {
+    problems.push(
+      `missing CDK context ${missing.join(' and ')}: jwtIssuer is the token issuer (its \`iss\`, an https:// URL), jwtAudience the accepted audience(s), comma-separated`,
+    );
+  }
+  if (jwtIssuer !== undefined && !isHttpsUrl(jwtIssuer)) {
+    problems.push(
+      `jwtIssuer must be an https:// URL: a deployed stage never trusts keys fetched over plain HTTP (got "${jwtIssuer}")`,
+    );
+  }
+  const jwksUri = text('jwksUri');
+  if (jwksUri !== undefined && !isHttpsUrl(jwksUri)) {
+    problems.push(`jwksUri must be an https:// URL (got "${jwksUri}")`);
+  }
+  const workspaceClaim = text('workspaceClaim') ?? 'workspaces';
+  const corsAllowedOrigins = list('corsAllowedOrigins');
+  for (const origin of corsAllowedOrigins) {
+    if (!isOrigin(origin)) {
+      problems.push(`corsAllowedOrigins must list origins such as https://app.example.com (got "${origin}")`);
+    }
+  }
+
+  if (problems.length > 0 || stage === undefined || jwtIssuer === undefined) {
+    throw new AppContextError(
+      `Cannot synthesize the PATs API:\n  - ${problems.join('\n  - ')}\nFor example:\n  ${EXAMPLE_COMMAND}`,
+    );
+  }
+  return { stage, jwtIssuer, jwtAudiences, jwksUri, workspaceClaim, corsAllowedOrigins };
+}
+
+function isHttpsUrl(value: string): boolean {
+  try {
+    const url = new URL(value);
+    return url.protocol === 'https:' && url.username === '' && url.password === '';
+  } catch {
+    return false;
+  }
+}
+
+/** A browser origin: scheme, host and optional port, nothing else (no wildcard, no path). */
+function isOrigin(value: string): boolean {
+  try {
+    const url = new URL(value);
+    return (url.protocol === 'https:' || url.protocol === 'http:') && url.origin === value;
+  } catch {
+    return false;
+  }
+}
