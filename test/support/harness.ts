@@ -7,6 +7,7 @@ import type { HttpResult } from '../../lambda/http/responses';
 import type { TestDynamo } from './dynalite';
 import { lambdaContext } from './events';
 import type { TestIssuer } from './issuer';
+import { schemaValidator } from './openapi';
 
 export type Invoke = (event: APIGatewayProxyEventV2) => Promise<HttpResult>;
 
@@ -29,12 +30,50 @@ export function functionEnv(
 
 /**
  * The production handler, built by the production composition root from a configuration read
- * the production way, and invoked the way the Lambda runtime invokes it.
+ * the production way, and invoked the way the Lambda runtime invokes it. Every response it gives
+ * is checked against the contract (see `assertConformsToContract`), whatever the test asserts.
  */
 export function buildHandler(env: Record<string, string>): Invoke {
   const handler = createGetPatHandler(createDependencies(loadConfig(env)));
-  // The runtime passes a plain context; the audit middleware adds its trail to it.
-  return (event) => handler(event, lambdaContext() as Parameters<typeof handler>[1]) as Promise<HttpResult>;
+  return async (event) => {
+    // The runtime passes a plain context; the audit middleware adds its trail to it.
+    const result = (await handler(event, lambdaContext() as Parameters<typeof handler>[1])) as HttpResult;
+    assertConformsToContract(result);
+    return result;
+  };
+}
+
+const validateEnvelope = schemaValidator('PatDetailDataEnvelope');
+const validateError = schemaValidator('Error');
+
+/**
+ * What holds for every function response: JSON, no-store, a request id; a 200 body valid against
+ * the OpenAPI schema and free of `tokenHash`; an error body valid against the error schema.
+ */
+export function assertConformsToContract(result: HttpResult): void {
+  const problems: string[] = [];
+  if (result.headers['content-type'] !== 'application/json')
+    problems.push('content-type is not application/json');
+  if (result.headers['cache-control'] !== 'no-store') problems.push('cache-control is not no-store');
+  if (!result.headers['x-request-id']) problems.push('no x-request-id');
+  const body: unknown = JSON.parse(result.body);
+  if (result.statusCode === 200) {
+    problems.push(...validateEnvelope(body));
+    if (result.body.includes('tokenHash')) problems.push('the body mentions tokenHash');
+  } else {
+    problems.push(...validateError(body));
+  }
+  if (result.statusCode === 401 && !result.headers['www-authenticate'])
+    problems.push('401 without WWW-Authenticate');
+  if (result.statusCode === 503 && !/^\d+$/.test(result.headers['retry-after'] ?? '')) {
+    problems.push('503 without a numeric Retry-After');
+  }
+  if (/\bat .+:\d+:\d+|arn:aws/.test(result.body)) problems.push('the body holds a stack trace or an ARN');
+  if (problems.length > 0) {
+    throw new Error(
+      `Response ${result.statusCode} breaks the contract: ${problems.join('; ')}\n${result.body}`,
+    );
+  }
 }
 
 export const newTableName = () => `pats-${randomUUID()}`;
