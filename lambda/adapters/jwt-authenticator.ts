@@ -1,4 +1,3 @@
-import { JwtVerifier } from 'aws-jwt-verify';
 import {
   JwtBaseError,
   JwtExpiredError,
@@ -8,15 +7,15 @@ import {
   JwtNotBeforeError,
   JwtParseError,
   KidNotFoundInJwksError,
+  ParameterValidationError,
   WaitPeriodNotYetEndedJwkError,
 } from 'aws-jwt-verify/error';
 import { decomposeUnverifiedJwt } from 'aws-jwt-verify/jwt';
 import type { JwtHeader, JwtPayload } from 'aws-jwt-verify/jwt-model';
 import { ServiceUnavailableError, UnauthorizedError } from '../domain/errors';
 import type { Authenticator, Principal } from '../domain/ports';
-import { ExpiringJwksCache } from './jwks-cache';
-import { KeyFetcher, KeySourceUnavailableError } from './key-fetcher';
-import { discoverJwksUri } from './oidc-discovery';
+import { audienceMatches, IssuerVerifier } from './issuer-verifier';
+import { KeySourceUnavailableError } from './key-fetcher';
 
 export interface JwtAuthenticatorProps {
   readonly issuer: string;
@@ -64,23 +63,19 @@ class TokenRejected extends Error {
  */
 export class JwtAuthenticator implements Authenticator {
   private readonly props: JwtAuthenticatorProps;
-  private readonly fetcher: KeyFetcher;
-  private readonly jwksCache: ExpiringJwksCache;
+  private readonly verifier: IssuerVerifier;
   private readonly now: () => number;
   private readonly leewaySeconds: number;
-  private verifier: Promise<JwtVerifierInstance> | undefined;
 
   constructor(props: JwtAuthenticatorProps) {
     this.props = props;
     this.now = props.now ?? Date.now;
     this.leewaySeconds = props.leewaySeconds ?? 0;
-    this.fetcher = new KeyFetcher({ timeoutMs: props.fetchTimeoutMs ?? 2000 });
-    // The cache is created once per process and outlives invocations: that is what makes warm
+    // Created once per process: its key cache outlives invocations, which is what makes warm
     // requests free of key fetches.
-    this.jwksCache = new ExpiringJwksCache({
-      fetcher: this.fetcher,
-      maxAgeSeconds: props.jwksMaxAgeSeconds ?? 3600,
-      now: this.now,
+    this.verifier = new IssuerVerifier({
+      ...props,
+      customJwtCheck: ({ payload }) => this.checkClaims(payload),
     });
   }
 
@@ -88,41 +83,11 @@ export class JwtAuthenticator implements Authenticator {
     const token = bearerToken(authorization);
     try {
       checkHeader(token);
-      const payload = await (await this.getVerifier()).verify(token);
+      const payload = await this.verifier.verify(token);
       return { subject: typeof payload.sub === 'string' ? payload.sub : undefined, claims: payload };
     } catch (error) {
       throw this.translate(error);
     }
-  }
-
-  /**
-   * The verifier needs the key set's URL, which may have to be discovered first. Discovery runs
-   * on the first request rather than at init, so an issuer outage is a 503 for that request and
-   * not a failed cold start; a failed discovery is tried again by the next request.
-   */
-  private getVerifier(): Promise<JwtVerifierInstance> {
-    if (this.verifier === undefined) {
-      this.verifier = this.createVerifier();
-      this.verifier.catch(() => {
-        this.verifier = undefined;
-      });
-    }
-    return this.verifier;
-  }
-
-  private async createVerifier(): Promise<JwtVerifierInstance> {
-    const jwksUri = this.props.jwksUri ?? (await discoverJwksUri(this.props.issuer, this.fetcher));
-    return JwtVerifier.create(
-      {
-        issuer: this.props.issuer,
-        jwksUri,
-        // Checked in customJwtCheck, where a token without `aud` may fall back to `client_id`.
-        audience: null,
-        graceSeconds: this.leewaySeconds,
-        customJwtCheck: ({ payload }) => this.checkClaims(payload),
-      },
-      { jwksCache: this.jwksCache },
-    );
   }
 
   private checkClaims(payload: JwtPayload): void {
@@ -135,13 +100,8 @@ export class JwtAuthenticator implements Authenticator {
     if (payload.token_use !== undefined && payload.token_use !== 'access') {
       throw new TokenRejected('token_type', 'The token is not an access token');
     }
-    const audiences = this.props.audiences;
-    const aud = payload.aud;
-    const granted =
-      aud === undefined
-        ? typeof payload.client_id === 'string' && audiences.includes(payload.client_id)
-        : (Array.isArray(aud) ? aud : [aud]).some((value) => audiences.includes(value));
-    if (!granted) throw new TokenRejected('audience', 'The access token is meant for another audience');
+    if (!audienceMatches(payload, this.props.audiences))
+      throw new TokenRejected('audience', 'The access token is meant for another audience');
   }
 
   private translate(error: unknown): unknown {
@@ -158,8 +118,6 @@ export class JwtAuthenticator implements Authenticator {
     );
   }
 }
-
-type JwtVerifierInstance = { verify(token: string): Promise<JwtPayload> };
 
 /** Extracts the token of `Authorization: Bearer <token>` (scheme in any case), or refuses the request. */
 function bearerToken(authorization: string | undefined): string {
@@ -218,6 +176,9 @@ function classify(error: unknown): [string, string] | [undefined, undefined] {
     return ['unknown_key', 'The access token is signed with an unknown key'];
   }
   if (error instanceof JwtParseError) return ['malformed', 'The access token is not a well-formed JWT'];
-  if (error instanceof JwtBaseError) return ['invalid', 'The access token is invalid'];
+  // A ParameterValidationError is a bug in how the library is called, not a bad token: a 500.
+  if (error instanceof JwtBaseError && !(error instanceof ParameterValidationError)) {
+    return ['invalid', 'The access token is invalid'];
+  }
   return [undefined, undefined];
 }

@@ -3,7 +3,7 @@ import { CorruptPatItemError, ServiceUnavailableError } from '../domain/errors';
 import type { PatRecord } from '../domain/pat';
 import type { PatRepository } from '../domain/ports';
 import { isDynamoDbUnavailable } from './dynamodb-client';
-import { READABLE_PAT_ATTRIBUTES } from './pats-table-schema';
+import { READABLE_PAT_PROJECTION } from './pats-table-schema';
 
 export interface DynamoDbPatRepositoryProps {
   readonly client: DynamoDBDocumentClient;
@@ -14,12 +14,6 @@ export interface DynamoDbPatRepositoryProps {
    */
   readonly retryAfterSeconds?: number;
 }
-
-// Built once: `name` is a DynamoDB reserved word, so every attribute goes through a placeholder.
-const PROJECTION = {
-  ProjectionExpression: READABLE_PAT_ATTRIBUTES.map((_, i) => `#a${i}`).join(', '),
-  ExpressionAttributeNames: Object.fromEntries(READABLE_PAT_ATTRIBUTES.map((name, i) => [`#a${i}`, name])),
-};
 
 /** Reads PAT metadata with one strongly consistent `GetItem` that never reads `tokenHash`. */
 export class DynamoDbPatRepository implements PatRepository {
@@ -42,7 +36,7 @@ export class DynamoDbPatRepository implements PatRepository {
           Key: { workspaceId, id },
           // Strong consistency: a PAT must be readable right after it is created.
           ConsistentRead: true,
-          ...PROJECTION,
+          ...READABLE_PAT_PROJECTION,
         }),
       );
       item = output.Item;

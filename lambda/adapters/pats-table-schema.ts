@@ -27,6 +27,15 @@ export const READABLE_PAT_ATTRIBUTES = [
 ] as const;
 
 /**
+ * The projection of `READABLE_PAT_ATTRIBUTES`, for `GetItem` and `Query`. Every attribute goes
+ * through a placeholder because `name` is a DynamoDB reserved word.
+ */
+export const READABLE_PAT_PROJECTION = {
+  ProjectionExpression: READABLE_PAT_ATTRIBUTES.map((_, i) => `#a${i}`).join(', '),
+  ExpressionAttributeNames: Object.fromEntries(READABLE_PAT_ATTRIBUTES.map((name, i) => [`#a${i}`, name])),
+} as const;
+
+/**
  * The `CreateTable` request for a local DynamoDB-compatible store, built from the same key
  * definition the CDK stack uses. (On AWS the table comes from CloudFormation.)
  */
