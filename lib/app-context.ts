@@ -10,6 +10,8 @@ export interface AppSettings {
   readonly workspaceClaim: string;
   /** Browser origins allowed by CORS; empty means CORS is off. */
   readonly corsAllowedOrigins: readonly string[];
+  /** Declare the variables `sam local invoke --env-vars` overrides (never for production). */
+  readonly localInvoke: boolean;
 }
 
 /** A synth or deploy stopped by missing or invalid context; the message says how to fix it. */
@@ -68,12 +70,17 @@ export function readAppSettings(node: Node): AppSettings {
     }
   }
 
+  const localInvoke = text('localInvoke') === 'true';
+  if (localInvoke && stage?.production) {
+    problems.push('localInvoke is for `sam local invoke` only and cannot be used with a production stage');
+  }
+
   if (problems.length > 0 || stage === undefined || jwtIssuer === undefined) {
     throw new AppContextError(
       `Cannot synthesize the PATs API:\n  - ${problems.join('\n  - ')}\nFor example:\n  ${EXAMPLE_COMMAND}`,
     );
   }
-  return { stage, jwtIssuer, jwtAudiences, jwksUri, workspaceClaim, corsAllowedOrigins };
+  return { stage, jwtIssuer, jwtAudiences, jwksUri, workspaceClaim, corsAllowedOrigins, localInvoke };
 }
 
 function isHttpsUrl(value: string): boolean {

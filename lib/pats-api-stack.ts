@@ -31,6 +31,7 @@ export class PatsApiStack extends Stack {
       memorySize: stage.memorySize,
       logRetention: stage.logRetention,
       logRemovalPolicy: stage.removalPolicy,
+      localInvoke: settings.localInvoke,
     });
 
     const http = new PatsHttpApi(this, 'Http', {

@@ -10,6 +10,7 @@ import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'n
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
+import { listen } from './listen';
 
 export interface SigningKey {
   readonly kid: string;
@@ -152,10 +153,7 @@ export class DevIssuer {
 
   protected async listen(port: number): Promise<void> {
     const server = createServer((req, res) => this.handle(req, res));
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(port, this.bindHost, () => resolve());
-    });
+    await listen(server, port, this.bindHost, 'DEV_ISSUER_PORT');
     this.server = server;
     this.issuerUrl = `http://${this.publicHost}:${(server.address() as AddressInfo).port}`;
   }

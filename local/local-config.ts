@@ -10,6 +10,8 @@ export interface LocalConfig {
   readonly port: number;
   readonly dynamoDbPort: number;
   readonly devIssuerPort: number;
+  /** Address every local server listens on; 0.0.0.0 lets a SAM container on Linux reach them. */
+  readonly bindHost: string;
   /** Folder for the embedded store's data, the dev issuer's key and the demo ids (git-ignored). */
   readonly dataDir: string;
   /** Keep the embedded store in memory: nothing survives a restart. */
@@ -60,6 +62,7 @@ export function loadLocalConfig(
     port: port('PORT', 8080),
     dynamoDbPort: port('DYNAMODB_PORT', 8000),
     devIssuerPort: port('DEV_ISSUER_PORT', 8001),
+    bindHost: value('LOCAL_BIND_HOST') ?? '127.0.0.1',
     dataDir: value('LOCAL_DATA_DIR') ?? join(process.cwd(), '.local'),
     inMemory:
       argv.includes('--in-memory') || value('LOCAL_IN_MEMORY') === '1' || value('LOCAL_IN_MEMORY') === 'true',

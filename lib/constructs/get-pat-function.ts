@@ -43,6 +43,13 @@ export interface GetPatFunctionProps {
    */
   readonly workspaceClaim?: string;
   /**
+   * Declare DYNAMODB_ENDPOINT and JWKS_URI (pointing at host.docker.internal) so that
+   * `sam local invoke --env-vars` can override them: SAM only overrides variables the template
+   * declares. Never for a deployed stage.
+   * @default false
+   */
+  readonly localInvoke?: boolean;
+  /**
    * @default 256
    */
   readonly memorySize?: number;
@@ -121,6 +128,12 @@ export class GetPatFunction extends Construct {
         JWT_AUDIENCE: props.jwtAudiences.join(','),
         WORKSPACE_CLAIM: props.workspaceClaim ?? 'workspaces',
         ...(props.jwksUri !== undefined ? { JWKS_URI: props.jwksUri } : {}),
+        ...(props.localInvoke
+          ? {
+              DYNAMODB_ENDPOINT: 'http://host.docker.internal:8000',
+              JWKS_URI: props.jwksUri ?? 'http://host.docker.internal:8001/.well-known/jwks.json',
+            }
+          : {}),
         POWERTOOLS_SERVICE_NAME: 'pats-api',
       },
       bundling: { ...GET_PAT_BUNDLING, mainFields: [...GET_PAT_BUNDLING.mainFields], externalModules: [] },

@@ -1,0 +1,40 @@
+import type { SigningKey } from './dev-issuer';
+import { signJwt } from './dev-issuer';
+
+export interface DevTokenRequest {
+  readonly issuer: string;
+  readonly audience: string;
+  readonly subject: string;
+  readonly workspaces: readonly string[];
+  readonly ttlSeconds: number;
+  /** @default 'workspaces' */
+  readonly workspaceClaim?: string;
+}
+
+/** A user access token from the dev issuer, shaped like a real issuer's (RFC 9068 style). */
+export function devToken(key: SigningKey, request: DevTokenRequest): string {
+  const now = Math.floor(Date.now() / 1000);
+  return signJwt(
+    { alg: 'RS256', typ: 'at+jwt', kid: key.kid },
+    {
+      iss: request.issuer,
+      aud: request.audience,
+      sub: request.subject,
+      iat: now,
+      nbf: now,
+      exp: now + request.ttlSeconds,
+      token_use: 'access',
+      [request.workspaceClaim ?? 'workspaces']: [...request.workspaces],
+    },
+    key.privateKey,
+  );
+}
+
+/** `30s`, `15m`, `1h`, `7d` → seconds; `undefined` for anything else. */
+export function parseDuration(text: string): number | undefined {
+  const match = /^(\d+)([smhd])$/.exec(text.trim());
+  if (match === null) return undefined;
+  const unit = { s: 1, m: 60, h: 3600, d: 86_400 }[match[2] as 's' | 'm' | 'h' | 'd'];
+  const seconds = Number(match[1]) * unit;
+  return seconds > 0 ? seconds : undefined;
+}

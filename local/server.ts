@@ -1,0 +1,182 @@
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { ConfigurationError, loadConfig } from '../lambda/config';
+import { createDependencies } from '../lambda/dependencies';
+import { createGetPatHandler } from '../lambda/http/get-pat-handler';
+import { ROUTES } from '../lib/routes';
+import { lockDataDir } from './data-dir-lock';
+import { DEMO, seedDemo } from './demo';
+import { DevIssuer, loadOrCreateDevKey } from './dev-issuer';
+import { devToken } from './dev-token';
+import { ensurePatsTable, localDocumentClient, startEmbeddedStore } from './embedded-store';
+import { createGateway, type LambdaHandler } from './gateway';
+import { GatewayJwtAuthorizer } from './gateway-authorizer';
+import { assertPortFree, listen, PortInUseError } from './listen';
+import { type LocalConfig, LocalConfigError, loadLocalConfig } from './local-config';
+
+export interface RunningLocalApi {
+  readonly url: string;
+  readonly dynamoDbEndpoint: string;
+  readonly issuer: string;
+  /** A fresh dev token for the demo user and workspace (absent with an external issuer). */
+  readonly demoToken: string | undefined;
+  /** The demo PAT's secret, only on the start that created it. */
+  readonly demoSecret: string | undefined;
+  close(): Promise<void>;
+}
+
+/**
+ * `npm start`: the embedded store (or DYNAMODB_ENDPOINT), the dev issuer (or JWT_ISSUER), the demo
+ * data, and the gateway in front of the very handler the Lambda runs, configured by the function's
+ * own `loadConfig` from the environment the Lambda would get.
+ */
+export async function startLocalApi(
+  config: LocalConfig,
+  log: (line: string) => void,
+): Promise<RunningLocalApi> {
+  const closers: Array<() => Promise<void>> = [];
+  const close = async () => {
+    for (const closer of closers.reverse()) await closer();
+  };
+  try {
+    await assertPortFree(config.port, config.bindHost, 'PORT');
+    if (config.dynamoDbEndpoint === undefined)
+      await assertPortFree(config.dynamoDbPort, config.bindHost, 'DYNAMODB_PORT');
+    if (config.external === undefined)
+      await assertPortFree(config.devIssuerPort, config.bindHost, 'DEV_ISSUER_PORT');
+
+    let dynamoDbEndpoint = config.dynamoDbEndpoint;
+    if (dynamoDbEndpoint === undefined) {
+      if (!config.inMemory) {
+        const unlock = lockDataDir(config.dataDir);
+        closers.push(async () => unlock());
+      }
+      const store = await startEmbeddedStore({
+        port: config.dynamoDbPort,
+        host: config.bindHost,
+        dataDir: config.dataDir,
+        inMemory: config.inMemory,
+      });
+      closers.push(store.close);
+      dynamoDbEndpoint = store.endpoint;
+    }
+    const client = localDocumentClient(dynamoDbEndpoint);
+    closers.push(async () => client.destroy());
+    await ensurePatsTable(client, config.tableName);
+
+    let issuer = config.external?.issuer;
+    let demoToken: string | undefined;
+    if (config.external === undefined) {
+      const key = loadOrCreateDevKey(config.dataDir);
+      const devIssuer = await DevIssuer.start({
+        keys: [key],
+        port: config.devIssuerPort,
+        bindHost: config.bindHost,
+      });
+      closers.push(() => devIssuer.stop());
+      issuer = devIssuer.url;
+      demoToken = devToken(key, {
+        issuer,
+        audience: config.audience,
+        subject: DEMO.subject,
+        workspaces: [DEMO.workspaceId],
+        ttlSeconds: 12 * 3600,
+        workspaceClaim: config.workspaceClaim,
+      });
+    }
+    if (issuer === undefined) throw new LocalConfigError('no issuer');
+    const demoSecret = await seedDemo(client, config.tableName);
+
+    const functionConfig = loadConfig({
+      ...config.env,
+      TABLE_NAME: config.tableName,
+      JWT_ISSUER: issuer,
+      JWT_AUDIENCE: config.audience,
+      JWKS_URI: config.external?.jwksUri,
+      WORKSPACE_CLAIM: config.workspaceClaim,
+      DYNAMODB_ENDPOINT: dynamoDbEndpoint,
+      AWS_REGION: config.env.AWS_REGION ?? 'us-east-1',
+    });
+    const getPat = createGetPatHandler(createDependencies(functionConfig)) as unknown as LambdaHandler;
+    const gateway: Server = createGateway({
+      routes: ROUTES,
+      handlers: { getPat },
+      authorizer: new GatewayJwtAuthorizer({
+        issuer,
+        audiences: functionConfig.jwtAudiences,
+        jwksUri: functionConfig.jwksUri,
+      }),
+      corsAllowedOrigins: config.corsAllowedOrigins,
+      log,
+    });
+    await listen(gateway, config.port, config.bindHost, 'PORT');
+    closers.push(
+      () =>
+        new Promise<void>((resolve) => {
+          gateway.closeAllConnections();
+          gateway.close(() => resolve());
+        }),
+    );
+    const url = `http://localhost:${(gateway.address() as AddressInfo).port}`;
+    return { url, dynamoDbEndpoint, issuer, demoToken, demoSecret, close };
+  } catch (error) {
+    await close();
+    throw error;
+  }
+}
+
+function banner(api: RunningLocalApi, config: LocalConfig): string {
+  const token = api.demoToken ?? '$TOKEN';
+  const lines = [
+    '',
+    `PATs API listening on ${api.url}`,
+    `  DynamoDB:        ${api.dynamoDbEndpoint} (table ${config.tableName}${config.inMemory ? ', in memory' : ''})`,
+    `  Issuer:          ${api.issuer}${config.external === undefined ? ' (dev issuer)' : ''}`,
+    `  Demo workspace:  ${DEMO.workspaceId}`,
+    `  Demo PAT id:     ${DEMO.patId}`,
+  ];
+  if (api.demoSecret !== undefined) lines.push(`  Demo PAT secret: ${api.demoSecret}  (shown once)`);
+  if (api.demoToken !== undefined) lines.push(`  Dev token (12 h, demo workspace):`, `    ${api.demoToken}`);
+  else lines.push('  Use a token from your issuer as $TOKEN.');
+  lines.push(
+    '',
+    'Try it:',
+    `  curl -s -H "Authorization: Bearer ${token}" -H "X-Workspace-Id: ${DEMO.workspaceId}" ${api.url}/api/v1/pats/${DEMO.patId}`,
+    '',
+    'More: npm run token -- --sub <user> --workspaces <uuid>   |   npm run pat -- create --workspace <uuid> --name <name> --scopes read',
+    'Stop with Ctrl-C.',
+    '',
+  );
+  return lines.join('\n');
+}
+
+async function main(): Promise<void> {
+  const config = loadLocalConfig(process.env, process.argv.slice(2));
+  const api = await startLocalApi(config, (line) => process.stderr.write(`${line}\n`));
+  process.stdout.write(banner(api, config));
+  let stopping = false;
+  const stop = () => {
+    if (stopping) return;
+    stopping = true;
+    api.close().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+}
+
+if (require.main === module) {
+  main().catch((error: unknown) => {
+    // Problems the user can fix get one line; anything else its message, never a stack trace.
+    const known =
+      error instanceof PortInUseError ||
+      error instanceof LocalConfigError ||
+      error instanceof ConfigurationError;
+    process.stderr.write(
+      `npm start: ${known ? (error as Error).message : `could not start: ${(error as Error).message}`}\n`,
+    );
+    process.exit(1);
+  });
+}
