@@ -1,3 +1,4 @@
+import { DEMO } from './demo';
 import type { SigningKey } from './dev-issuer';
 import { signJwt } from './dev-issuer';
 
@@ -37,4 +38,20 @@ export function parseDuration(text: string): number | undefined {
   const unit = { s: 1, m: 60, h: 3600, d: 86_400 }[match[2] as 's' | 'm' | 'h' | 'd'];
   const seconds = Number(match[1]) * unit;
   return seconds > 0 ? seconds : undefined;
+}
+
+/** The 12-hour token of the demo user for the demo workspace, printed by `npm start` and put in `events/`. */
+export function demoToken(
+  key: SigningKey,
+  config: { audience: string; workspaceClaim: string },
+  issuer: string,
+): string {
+  return devToken(key, {
+    issuer,
+    audience: config.audience,
+    subject: DEMO.subject,
+    workspaces: [DEMO.workspaceId],
+    ttlSeconds: 12 * 3600,
+    workspaceClaim: config.workspaceClaim,
+  });
 }

@@ -7,7 +7,7 @@ import { ROUTES } from '../lib/routes';
 import { lockDataDir } from './data-dir-lock';
 import { DEMO, seedDemo } from './demo';
 import { DevIssuer, loadOrCreateDevKey } from './dev-issuer';
-import { devToken } from './dev-token';
+import { demoToken as makeDemoToken } from './dev-token';
 import { ensurePatsTable, localDocumentClient, startEmbeddedStore } from './embedded-store';
 import { createGateway, type LambdaHandler } from './gateway';
 import { GatewayJwtAuthorizer } from './gateway-authorizer';
@@ -75,14 +75,7 @@ export async function startLocalApi(
       });
       closers.push(() => devIssuer.stop());
       issuer = devIssuer.url;
-      demoToken = devToken(key, {
-        issuer,
-        audience: config.audience,
-        subject: DEMO.subject,
-        workspaces: [DEMO.workspaceId],
-        ttlSeconds: 12 * 3600,
-        workspaceClaim: config.workspaceClaim,
-      });
+      demoToken = makeDemoToken(key, config, issuer);
     }
     if (issuer === undefined) throw new LocalConfigError('no issuer');
     const demoSecret = await seedDemo(client, config.tableName);

@@ -1,8 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { DEMO } from '../demo';
 import { loadOrCreateDevKey } from '../dev-issuer';
-import { devToken } from '../dev-token';
+import { demoToken } from '../dev-token';
 import { devIssuerUrl, loadLocalConfig } from '../local-config';
 import { newPatSecret } from '../pat-admin';
 import { samEnvVars, sampleEvents } from '../sample-events';
@@ -26,14 +25,7 @@ runCli(USAGE, async () => {
   if (config.external !== undefined)
     throw new Error('JWT_ISSUER is set: sample events use the dev issuer. Unset it.');
   const issuer = devIssuerUrl(config.devIssuerPort);
-  const token = devToken(loadOrCreateDevKey(config.dataDir), {
-    issuer,
-    audience: config.audience,
-    subject: DEMO.subject,
-    workspaces: [DEMO.workspaceId],
-    ttlSeconds: 12 * 3600,
-    workspaceClaim: config.workspaceClaim,
-  });
+  const token = demoToken(loadOrCreateDevKey(config.dataDir), config, issuer);
   const claims = JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString('utf8')) as Record<
     string,
     unknown

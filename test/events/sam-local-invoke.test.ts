@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,7 +10,7 @@ import { SAMPLE_STATUS, type SampleName, samEnvVars, sampleEvents } from '../../
 import { BASE_CONTEXT } from '../support/cdk';
 import { TestDynamo } from '../support/dynalite';
 import { TestIssuer } from '../support/issuer';
-import { ROOT } from '../support/processes';
+import { ROOT, runProcess } from '../support/processes';
 
 /**
  * What `sam local invoke -t cdk.out/PatsApi-dev.template.json <FunctionId> -e events/<x>.json
@@ -90,7 +89,7 @@ function containerEnv(overrides: Record<string, string>): Record<string, string>
   return env;
 }
 
-function invoke(
+async function invoke(
   sample: SampleName,
 ): Promise<{ statusCode: number; headers: Record<string, string>; body: string }> {
   const resource = template.Resources[functionId];
@@ -102,7 +101,7 @@ function invoke(
     JWKS_URI: issuer.jwksUri,
     JWT_AUDIENCE: issuer.audience,
   });
-  const child = spawn(
+  const { status, stdout, stderr } = await runProcess(
     process.execPath,
     [
       join(ROOT, 'test', 'support', 'invoke-bundle.mjs'),
@@ -122,22 +121,10 @@ function invoke(
       cwd: assetDir,
     },
   );
-  let out = '';
-  let err = '';
-  child.stdout.on('data', (chunk) => {
-    out += String(chunk);
-  });
-  child.stderr.on('data', (chunk) => {
-    err += String(chunk);
-  });
-  return new Promise((resolve, reject) => {
-    child.once('close', (code) => {
-      const result = out.split('@@RESULT@@')[1];
-      if (code !== 0 || result === undefined)
-        reject(new Error(`bundle invocation failed (${code}):\n${out}\n${err}`));
-      else resolve(JSON.parse(result));
-    });
-  });
+  const result = stdout.split('@@RESULT@@')[1];
+  if (status !== 0 || result === undefined)
+    throw new Error(`bundle invocation failed (${status}):\n${stdout}\n${stderr}`);
+  return JSON.parse(result);
 }
 
 it('finds the function the way SAM does: asset metadata and an ESM Handler', () => {

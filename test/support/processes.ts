@@ -68,19 +68,13 @@ export async function startServer(env: Record<string, string>, args: string[] = 
   };
 }
 
-/**
- * Runs a local CLI (`npm run pat|token|events`) to completion. Asynchronous on purpose: the store
- * or issuer it talks to may live in the test's own process, which must keep serving meanwhile.
- */
-export function runCli(
-  name: 'pat' | 'token' | 'events',
+/** Runs a command to completion without blocking this process (it may be serving the command). */
+export function runProcess(
+  command: string,
   args: string[],
-  env: Record<string, string>,
+  options: { env: NodeJS.ProcessEnv; cwd?: string; timeoutMs?: number },
 ): Promise<{ status: number | null; stdout: string; stderr: string }> {
-  const child = spawn(TSX, [join(ROOT, 'local', 'cli', `${name}.ts`), ...args], {
-    cwd: ROOT,
-    env: quietEnv(env),
-  });
+  const child = spawn(command, args, { cwd: options.cwd ?? ROOT, env: options.env });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (chunk) => {
@@ -89,11 +83,19 @@ export function runCli(
   child.stderr.on('data', (chunk) => {
     stderr += String(chunk);
   });
-  const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
+  const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 60_000);
   return new Promise((resolve) => {
     child.once('close', (status) => {
       clearTimeout(timer);
       resolve({ status, stdout, stderr });
     });
   });
+}
+
+/**
+ * Runs a local CLI (`npm run pat|token|events`) to completion. Asynchronous on purpose: the store
+ * or issuer it talks to may live in the test's own process, which must keep serving meanwhile.
+ */
+export function runCli(name: 'pat' | 'token' | 'events', args: string[], env: Record<string, string>) {
+  return runProcess(TSX, [join(ROOT, 'local', 'cli', `${name}.ts`), ...args], { env: quietEnv(env) });
 }
