@@ -1,4 +1,7 @@
+import type { LogLevel } from './adapters/json-logger';
 import { parseKeySourceUrl } from './adapters/url-policy';
+
+const LOG_LEVELS: readonly LogLevel[] = ['DEBUG', 'INFO', 'WARN', 'ERROR', 'SILENT'];
 
 /**
  * The function's configuration, read and validated once at init. This is the only module that
@@ -20,6 +23,8 @@ export interface Config {
   /** Time allowed for one fetch of the discovery document or the key set. */
   readonly jwksFetchTimeoutMs: number;
   readonly dynamoDb: DynamoDbConfig;
+  /** Lambda's application log level when configured on the function, else LOG_LEVEL. */
+  readonly logLevel: LogLevel;
 }
 
 export interface DynamoDbConfig {
@@ -71,7 +76,20 @@ export function loadConfig(env: Env = process.env): Config {
     problems.push(`DYNAMODB_ENDPOINT must be an http(s) URL, e.g. http://localhost:8000 (got "${endpoint}")`);
   }
 
+  const logLevelText = (
+    read.optional('AWS_LAMBDA_LOG_LEVEL') ??
+    read.optional('LOG_LEVEL') ??
+    'INFO'
+  ).toUpperCase();
+  const logLevel = LOG_LEVELS.find(
+    (level) =>
+      level === (logLevelText === 'TRACE' ? 'DEBUG' : logLevelText === 'FATAL' ? 'ERROR' : logLevelText),
+  );
+  if (logLevel === undefined)
+    problems.push(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')} (got "${logLevelText}")`);
+
   const config: Config = {
+    logLevel: logLevel ?? 'INFO',
     tableName: tableName ?? '',
     jwtIssuer: jwtIssuer ?? '',
     jwtAudiences,

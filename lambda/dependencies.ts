@@ -1,5 +1,5 @@
-import { Logger } from '@aws-lambda-powertools/logger';
 import { createDocumentClient } from './adapters/dynamodb-client';
+import { JsonLogger } from './adapters/json-logger';
 import { JwtAuthenticator } from './adapters/jwt-authenticator';
 import { DynamoDbPatRepository } from './adapters/pat-repository';
 import type { Config } from './config';
@@ -16,7 +16,7 @@ export function createDependencies(
 ): GetPatHandlerDependencies {
   return {
     workspaceClaim: config.workspaceClaim,
-    logger: overrides.logger ?? new Logger({ serviceName: 'pats-api' }),
+    logger: overrides.logger ?? new JsonLogger({ serviceName: 'pats-api', level: config.logLevel }),
     authenticator:
       overrides.authenticator ??
       new JwtAuthenticator({

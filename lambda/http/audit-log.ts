@@ -1,6 +1,6 @@
-import type { Logger } from '@aws-lambda-powertools/logger';
 import type middy from '@middy/core';
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
+import type { Logger } from '../adapters/json-logger';
 import { ApiError, CorruptPatItemError, ServiceUnavailableError, UnauthorizedError } from '../domain/errors';
 import type { AuditTrail } from '../domain/get-pat';
 import type { HttpResult } from './responses';

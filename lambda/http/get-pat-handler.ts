@@ -1,10 +1,10 @@
-import type { Logger } from '@aws-lambda-powertools/logger';
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import type { Logger } from '../adapters/json-logger';
 import { type GetPatDependencies, getPat } from '../domain/get-pat';
 import { type AuditedContext, auditLog } from './audit-log';
 import { errorResponses } from './error-responses';
+import { logContext } from './log-context';
 import { header } from './request';
 import { type HttpResult, jsonResponse } from './responses';
 
@@ -18,7 +18,7 @@ export interface GetPatHandlerDependencies extends GetPatDependencies {
  */
 export function createGetPatHandler(deps: GetPatHandlerDependencies) {
   return middy<APIGatewayProxyEventV2, HttpResult, Error, AuditedContext>()
-    .use(injectLambdaContext(deps.logger, { logEvent: false, resetKeys: true }))
+    .use(logContext(deps.logger))
     .use(auditLog({ logger: deps.logger }))
     .use(errorResponses())
     .handler(async (event, context) => {

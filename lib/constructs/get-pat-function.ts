@@ -3,27 +3,12 @@ import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { Effect, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Architecture, LoggingFormat, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
-import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { nodejsBundling } from '../bundling';
 
 const ROOT = path.join(__dirname, '..', '..');
-
-/**
- * How the function is bundled: minified ESM with the AWS SDK inside and its ES module builds
- * preferred (`mainFields`), which tree-shakes better than the runtime's own SDK copy. ESM needs
- * the `createRequire` banner for the few CommonJS dependencies that call `require`.
- */
-export const GET_PAT_BUNDLING = {
-  format: OutputFormat.ESM,
-  minify: true,
-  sourceMap: false,
-  mainFields: ['module', 'main'],
-  bundleAwsSDK: true,
-  externalModules: [],
-  banner:
-    "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);",
-} as const;
 
 export interface GetPatFunctionProps {
   /** The PAT table; the function may only `dynamodb:GetItem` on it. */
@@ -136,7 +121,7 @@ export class GetPatFunction extends Construct {
           : {}),
         POWERTOOLS_SERVICE_NAME: 'pats-api',
       },
-      bundling: { ...GET_PAT_BUNDLING, mainFields: [...GET_PAT_BUNDLING.mainFields], externalModules: [] },
+      bundling: nodejsBundling(),
     });
 
     // Tracing adds X-Ray's write actions, which IAM cannot scope to a resource.

@@ -34,7 +34,21 @@ describe('loadConfig', () => {
         connectTimeoutMs: 500,
         requestTimeoutMs: 1500,
       },
+      logLevel: 'INFO',
     });
+  });
+
+  it.each([
+    [{ AWS_LAMBDA_LOG_LEVEL: 'WARN', LOG_LEVEL: 'DEBUG' }, 'WARN'],
+    [{ LOG_LEVEL: 'debug' }, 'DEBUG'],
+    [{ AWS_LAMBDA_LOG_LEVEL: 'TRACE' }, 'DEBUG'],
+    [{ AWS_LAMBDA_LOG_LEVEL: 'FATAL' }, 'ERROR'],
+  ])('takes the log level from Lambda first, then LOG_LEVEL (%p)', (env, level) => {
+    expect(loadConfig({ ...valid, ...env }).logLevel).toBe(level);
+  });
+
+  it('refuses an unknown log level', () => {
+    expect(problemsOf({ ...valid, LOG_LEVEL: 'LOUD' })).toEqual([expect.stringContaining('LOG_LEVEL')]);
   });
 
   it.each(['TABLE_NAME', 'JWT_ISSUER', 'JWT_AUDIENCE'])('fails naming %s when it is missing', (name) => {
