@@ -24,7 +24,7 @@ export const STAGES: Readonly<Record<string, StageSettings>> = {
     deletionProtection: false,
     logRetention: RetentionDays.ONE_MONTH,
     throttle: { rateLimit: 50, burstLimit: 100 },
-    memorySize: 256,
+    memorySize: 512,
   },
   prod: {
     name: 'prod',
@@ -33,6 +33,6 @@ export const STAGES: Readonly<Record<string, StageSettings>> = {
     deletionProtection: true,
     logRetention: RetentionDays.ONE_YEAR,
     throttle: { rateLimit: 500, burstLimit: 1000 },
-    memorySize: 256,
+    memorySize: 512,
   },
 };

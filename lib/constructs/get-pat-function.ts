@@ -35,7 +35,9 @@ export interface GetPatFunctionProps {
    */
   readonly localInvoke?: boolean;
   /**
-   * @default 256
+   * Lambda gives CPU in proportion to memory; 512 MB halves the modelled cold start of 256 MB for
+   * about a cent per million requests (docs/cost.md).
+   * @default 512
    */
   readonly memorySize?: number;
   /**
@@ -100,7 +102,7 @@ export class GetPatFunction extends Construct {
       depsLockFilePath: path.join(ROOT, 'package-lock.json'),
       runtime: Runtime.NODEJS_24_X,
       architecture: Architecture.ARM_64,
-      memorySize: props.memorySize ?? 256,
+      memorySize: props.memorySize ?? 512,
       timeout: props.timeout ?? Duration.seconds(15),
       role,
       logGroup: this.logGroup,

@@ -78,11 +78,11 @@ describe('the HTTP API', () => {
 describe('the function', () => {
   const { template } = synth({ workspaceClaim: 'ws' });
 
-  it('runs Node.js 24 on arm64 with active tracing, JSON logs, 256 MB and a 15 s timeout', () => {
+  it('runs Node.js 24 on arm64 with active tracing, JSON logs, 512 MB and a 15 s timeout', () => {
     template.hasResourceProperties('AWS::Lambda::Function', {
       Runtime: 'nodejs24.x',
       Architectures: ['arm64'],
-      MemorySize: 256,
+      MemorySize: 512,
       Timeout: 15,
       TracingConfig: { Mode: 'Active' },
       LoggingConfig: Match.objectLike({ LogFormat: 'JSON' }),
