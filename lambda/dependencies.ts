@@ -1,4 +1,5 @@
 import { createDocumentClient } from './adapters/dynamodb-client';
+import { EmfMetrics, PATS_METRICS } from './adapters/emf-metrics';
 import { JsonLogger } from './adapters/json-logger';
 import { JwtAuthenticator } from './adapters/jwt-authenticator';
 import { DynamoDbPatRepository } from './adapters/pat-repository';
@@ -14,8 +15,16 @@ export function createDependencies(
   config: Config,
   overrides: Partial<GetPatHandlerDependencies> = {},
 ): GetPatHandlerDependencies {
+  const metrics =
+    overrides.metrics ??
+    new EmfMetrics({
+      namespace: PATS_METRICS.namespace,
+      defaultDimensions: { Service: PATS_METRICS.service },
+      definitions: PATS_METRICS.definitions,
+    });
   return {
     workspaceClaim: config.workspaceClaim,
+    metrics,
     logger: overrides.logger ?? new JsonLogger({ serviceName: 'pats-api', level: config.logLevel }),
     authenticator:
       overrides.authenticator ??
@@ -32,6 +41,7 @@ export function createDependencies(
       new DynamoDbPatRepository({
         client: createDocumentClient(config.dynamoDb),
         tableName: config.tableName,
+        onLatency: (ms) => metrics.add('DynamoDbLatency', ms),
       }),
   };
 }

@@ -13,6 +13,8 @@ export interface DynamoDbPatRepositoryProps {
    * @default 1
    */
   readonly retryAfterSeconds?: number;
+  /** Told how long each read took, retries included, failed reads too (for the latency metric). */
+  readonly onLatency?: (milliseconds: number) => void;
 }
 
 /** Reads PAT metadata with one strongly consistent `GetItem` that never reads `tokenHash`. */
@@ -20,15 +22,18 @@ export class DynamoDbPatRepository implements PatRepository {
   private readonly client: DynamoDBDocumentClient;
   private readonly tableName: string;
   private readonly retryAfterSeconds: number;
+  private readonly onLatency: (milliseconds: number) => void;
 
   constructor(props: DynamoDbPatRepositoryProps) {
     this.client = props.client;
     this.tableName = props.tableName;
     this.retryAfterSeconds = props.retryAfterSeconds ?? 1;
+    this.onLatency = props.onLatency ?? (() => undefined);
   }
 
   async findById(workspaceId: string, id: string): Promise<PatRecord | undefined> {
     let item: Record<string, unknown> | undefined;
+    const startedAt = performance.now();
     try {
       const output = await this.client.send(
         new GetCommand({
@@ -45,6 +50,8 @@ export class DynamoDbPatRepository implements PatRepository {
         throw new ServiceUnavailableError('dynamodb', this.retryAfterSeconds, { cause: error });
       }
       throw error;
+    } finally {
+      this.onLatency(performance.now() - startedAt);
     }
     return item === undefined ? undefined : toPatRecord(item, { workspaceId, id });
   }

@@ -1,12 +1,10 @@
 import type middy from '@middy/core';
-import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
+import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import type { Logger } from '../adapters/json-logger';
 import { ApiError, CorruptPatItemError, ServiceUnavailableError, UnauthorizedError } from '../domain/errors';
-import type { AuditTrail } from '../domain/get-pat';
+import type { InvocationContext } from './invocation-context';
+import { outcomeOf } from './outcome';
 import type { HttpResult } from './responses';
-
-/** The Lambda context, carrying the audit trail the use case fills in. */
-export type AuditedContext = Context & { auditTrail: AuditTrail };
 
 export interface AuditLogOptions {
   readonly logger: Logger;
@@ -21,12 +19,12 @@ export interface AuditLogOptions {
  */
 export function auditLog(
   options: AuditLogOptions,
-): middy.MiddlewareObj<APIGatewayProxyEventV2, HttpResult, Error, AuditedContext> {
+): middy.MiddlewareObj<APIGatewayProxyEventV2, HttpResult, Error, InvocationContext> {
   const now = options.now ?? Date.now;
   const { logger } = options;
   const startedAt = new WeakMap<object, number>();
 
-  const finish = (request: middy.Request<APIGatewayProxyEventV2, HttpResult, Error, AuditedContext>) => {
+  const finish = (request: middy.Request<APIGatewayProxyEventV2, HttpResult, Error, InvocationContext>) => {
     const response = request.response;
     if (response === null || response === undefined) return;
     const requestId = request.event.requestContext?.requestId ?? request.context.awsRequestId;
@@ -37,8 +35,7 @@ export function auditLog(
     const line = {
       requestId,
       status: response.statusCode,
-      code:
-        error instanceof ApiError ? error.code : response.statusCode >= 500 ? 'internal_error' : undefined,
+      code: outcomeOf(response.statusCode, error).code,
       latencyMs: now() - (startedAt.get(request.context) ?? now()),
       subject: trail.subject,
       workspaceId: trail.workspaceId,
@@ -56,7 +53,6 @@ export function auditLog(
   return {
     before: (request) => {
       startedAt.set(request.context, now());
-      request.context.auditTrail = {};
     },
     after: finish,
     onError: finish,
