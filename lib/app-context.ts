@@ -1,5 +1,8 @@
+import { RemovalPolicy } from 'aws-cdk-lib';
+import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Node } from 'constructs';
-import { STAGES, type StageSettings } from './stages';
+import { FUNCTION_TIMEOUT_SECONDS } from './constructs/get-pat-function';
+import { STAGES, type StageSettings, stageProblems } from './stages';
 
 /** What the app reads from CDK context (`-c key=value` or cdk.json), validated. */
 export interface AppSettings {
@@ -37,10 +40,12 @@ export function readAppSettings(node: Node): AppSettings {
       .filter((item) => item !== '');
 
   const stageName = text('stage') ?? 'dev';
-  const stage = STAGES[stageName];
-  if (stage === undefined) {
+  const baseStage = STAGES[stageName];
+  if (baseStage === undefined) {
     problems.push(`stage must be one of ${Object.keys(STAGES).join(', ')} (got "${stageName}")`);
   }
+  const stage = baseStage === undefined ? undefined : withOverrides(baseStage, text, problems);
+  if (stage !== undefined) problems.push(...stageProblems(stage, FUNCTION_TIMEOUT_SECONDS));
 
   const jwtIssuer = text('jwtIssuer');
   const jwtAudiences = list('jwtAudience');
@@ -81,6 +86,43 @@ export function readAppSettings(node: Node): AppSettings {
     );
   }
   return { stage, jwtIssuer, jwtAudiences, jwksUri, workspaceClaim, corsAllowedOrigins, localInvoke };
+}
+
+/**
+ * A stage's settings with what the context overrides (`-c memorySize=1024`, `-c alarmEmail=...`).
+ * The result is checked as a whole afterwards, so an override cannot break a stage's rules.
+ */
+function withOverrides(
+  stage: StageSettings,
+  text: (key: string) => string | undefined,
+  problems: string[],
+): StageSettings {
+  const number = (key: string): number | undefined => {
+    const value = text(key);
+    if (value === undefined) return undefined;
+    const parsed = Number(value);
+    if (!Number.isFinite(parsed)) problems.push(`${key} must be a number (got "${value}")`);
+    return parsed;
+  };
+  const removal = text('tableRemovalPolicy');
+  if (removal !== undefined && removal !== 'retain' && removal !== 'destroy') {
+    problems.push(`tableRemovalPolicy must be retain or destroy (got "${removal}")`);
+  }
+  const retention = number('logRetentionDays');
+  const reserved = number('reservedConcurrency');
+  return {
+    ...stage,
+    ...(retention !== undefined ? { logRetention: retention as RetentionDays } : {}),
+    memorySize: number('memorySize') ?? stage.memorySize,
+    throttle: {
+      rateLimit: number('throttleRateLimit') ?? stage.throttle.rateLimit,
+      burstLimit: number('throttleBurstLimit') ?? stage.throttle.burstLimit,
+    },
+    reservedConcurrency: reserved ?? stage.reservedConcurrency,
+    alarmEmail: text('alarmEmail') ?? stage.alarmEmail,
+    ...(removal === 'destroy' ? { removalPolicy: RemovalPolicy.DESTROY, deletionProtection: false } : {}),
+    ...(removal === 'retain' ? { removalPolicy: RemovalPolicy.RETAIN, deletionProtection: true } : {}),
+  };
 }
 
 function isHttpsUrl(value: string): boolean {

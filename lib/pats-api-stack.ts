@@ -1,7 +1,9 @@
-import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
+import { CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import type { AppSettings } from './app-context';
-import { GetPatFunction } from './constructs/get-pat-function';
+import { FUNCTION_TIMEOUT_SECONDS, GetPatFunction } from './constructs/get-pat-function';
+import { PatsAlarms } from './constructs/pats-alarms';
+import { PatsDashboard } from './constructs/pats-dashboard';
 import { PatsHttpApi } from './constructs/pats-http-api';
 import { PatsTable } from './constructs/pats-table';
 import { ROUTES } from './routes';
@@ -32,6 +34,7 @@ export class PatsApiStack extends Stack {
       logRetention: stage.logRetention,
       logRemovalPolicy: stage.removalPolicy,
       localInvoke: settings.localInvoke,
+      ...(stage.reservedConcurrency !== undefined ? { reservedConcurrency: stage.reservedConcurrency } : {}),
     });
 
     const http = new PatsHttpApi(this, 'Http', {
@@ -45,6 +48,23 @@ export class PatsApiStack extends Stack {
       accessLogRemovalPolicy: stage.removalPolicy,
     });
 
+    const { alarms } = new PatsAlarms(this, 'Alarms', {
+      function: getPat.function,
+      functionTimeout: getPat.function.timeout ?? Duration.seconds(FUNCTION_TIMEOUT_SECONDS),
+      api: http.api,
+      table,
+      thresholds: stage.alarms,
+      ...(stage.alarmEmail !== undefined ? { alarmEmail: stage.alarmEmail } : {}),
+    });
+
+    const { dashboard } = new PatsDashboard(this, 'Dashboard', {
+      function: getPat.function,
+      api: http.api,
+      table,
+      alarms,
+      dashboardName: `${this.stackName}`,
+    });
+
     new CfnOutput(this, 'ApiUrl', { value: http.url, description: 'Base URL of the PATs API' });
     new CfnOutput(this, 'TableName', {
       value: table.tableName,
@@ -53,6 +73,10 @@ export class PatsApiStack extends Stack {
     new CfnOutput(this, 'FunctionName', {
       value: getPat.function.functionName,
       description: 'GET /api/v1/pats/{id} function (for logs and sam local invoke)',
+    });
+    new CfnOutput(this, 'DashboardName', {
+      value: dashboard.dashboardName,
+      description: 'CloudWatch dashboard',
     });
   }
 }

@@ -10,6 +10,9 @@ import { nodejsBundling } from '../bundling';
 
 const ROOT = path.join(__dirname, '..', '..');
 
+/** See `GetPatFunctionProps.timeout`. */
+export const FUNCTION_TIMEOUT_SECONDS = 15;
+
 export interface GetPatFunctionProps {
   /** The PAT table; the function may only `dynamodb:GetItem` on it. */
   readonly table: ITable;
@@ -50,6 +53,12 @@ export interface GetPatFunctionProps {
    * @default RetentionDays.ONE_MONTH
    */
   readonly logRetention?: RetentionDays;
+  /**
+   * Concurrency reserved for (and capping) the function. Unset by default: an account must keep
+   * 100 unreserved, so small accounts cannot reserve any.
+   * @default - none: the function uses the account's unreserved pool
+   */
+  readonly reservedConcurrency?: number;
   /**
    * What happens to the log group when it leaves the stack.
    * @default RemovalPolicy.RETAIN
@@ -103,7 +112,10 @@ export class GetPatFunction extends Construct {
       runtime: Runtime.NODEJS_24_X,
       architecture: Architecture.ARM_64,
       memorySize: props.memorySize ?? 512,
-      timeout: props.timeout ?? Duration.seconds(15),
+      timeout: props.timeout ?? Duration.seconds(FUNCTION_TIMEOUT_SECONDS),
+      ...(props.reservedConcurrency !== undefined
+        ? { reservedConcurrentExecutions: props.reservedConcurrency }
+        : {}),
       role,
       logGroup: this.logGroup,
       loggingFormat: LoggingFormat.JSON,

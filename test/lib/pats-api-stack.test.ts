@@ -181,9 +181,9 @@ describe('the table', () => {
 });
 
 describe('outputs', () => {
-  it('gives the API URL, the table name and the function name', () => {
+  it('gives the API URL, the table name, the function name and the dashboard', () => {
     const outputs = synth().template.findOutputs('*');
-    expect(Object.keys(outputs).sort()).toEqual(['ApiUrl', 'FunctionName', 'TableName']);
+    expect(Object.keys(outputs).sort()).toEqual(['ApiUrl', 'DashboardName', 'FunctionName', 'TableName']);
   });
 });
 
@@ -192,6 +192,10 @@ describe('cdk-nag', () => {
     ['dev', {}],
     ['prod', { stage: 'prod' }],
     ['dev with CORS', { corsAllowedOrigins: 'https://app.example.com' }],
+    [
+      'prod with an alarm topic and reserved concurrency',
+      { stage: 'prod', alarmEmail: 'ops@example.com', reservedConcurrency: '20' },
+    ],
   ])('finds nothing unacknowledged in %s (AwsSolutions and Serverless packs)', (_, context) => {
     const app = new App({ context: { ...BASE_CONTEXT, ...context, 'aws:cdk:bundling-stacks': [] } });
     buildPatsApiApp(app);

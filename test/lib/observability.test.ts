@@ -1,0 +1,179 @@
+import { Match } from 'aws-cdk-lib/assertions';
+import { synth } from '../support/cdk';
+
+type Resource = { Type: string; Properties: Record<string, unknown> };
+
+describe('alarms', () => {
+  const { template } = synth();
+  const alarms = () => template.findResources('AWS::CloudWatch::Alarm') as Record<string, Resource>;
+  const alarm = (name: string) => {
+    const found = Object.entries(alarms()).find(([id]) => id.startsWith(`Alarms${name}`));
+    if (found === undefined) throw new Error(`no alarm ${name}`);
+    return found[1].Properties;
+  };
+
+  it('has the seven alarms, none firing on missing data, each pointing at the runbook', () => {
+    expect(Object.keys(alarms())).toHaveLength(7);
+    for (const { Properties } of Object.values(alarms())) {
+      expect(Properties.TreatMissingData).toBe('notBreaching');
+      expect(Properties.ComparisonOperator).toBe('GreaterThanOrEqualToThreshold');
+      expect(Properties.AlarmDescription).toMatch(/docs\/operations\.md#alarms-/);
+    }
+  });
+
+  it.each([
+    ['LambdaErrors', 'AWS/Lambda', 'Errors', 'Sum', 1, 1],
+    ['LambdaThrottles', 'AWS/Lambda', 'Throttles', 'Sum', 1, 1],
+    ['LambdaP99Duration', 'AWS/Lambda', 'Duration', 'p99', 12_000, 3],
+    ['ApiP99Latency', 'AWS/ApiGateway', 'Latency', 'p99', 1000, 3],
+    ['DynamoDbThrottles', 'AWS/DynamoDB', 'ThrottledRequests', 'Sum', 1, 1],
+    ['DynamoDbSystemErrors', 'AWS/DynamoDB', 'SystemErrors', 'Sum', 1, 1],
+  ])(
+    '%s watches %s %s (%s) at %d over %d five-minute period(s)',
+    (name, namespace, metricName, statistic, threshold, periods) => {
+      const properties = alarm(name);
+
+      expect(properties).toMatchObject({
+        Namespace: namespace,
+        MetricName: metricName,
+        Period: 300,
+        Threshold: threshold,
+        EvaluationPeriods: periods,
+      });
+      if (statistic.startsWith('p')) expect(properties.ExtendedStatistic).toBe(statistic);
+      else expect(properties.Statistic).toBe(statistic);
+    },
+  );
+
+  it('watches the DynamoDB metrics of GetItem on the table', () => {
+    expect(alarm('DynamoDbSystemErrors').Dimensions).toEqual(
+      expect.arrayContaining([
+        { Name: 'Operation', Value: 'GetItem' },
+        { Name: 'TableName', Value: { Ref: expect.stringMatching(/^PatsTable/) } },
+      ]),
+    );
+  });
+
+  it('computes the API 5xx rate as a percentage of requests, 2 of 3 periods at 1 %', () => {
+    const properties = alarm('Api5xxRate');
+    const metrics = properties.Metrics as Array<{
+      Id: string;
+      Expression?: string;
+      MetricStat?: { Metric: { MetricName: string } };
+    }>;
+
+    expect(properties).toMatchObject({ Threshold: 1, EvaluationPeriods: 3, DatapointsToAlarm: 2 });
+    expect(metrics.find((metric) => metric.Expression)?.Expression).toBe(
+      'IF(requests > 0, 100 * errors / requests, 0)',
+    );
+    expect(metrics.find((metric) => metric.Id === 'errors')?.MetricStat?.Metric.MetricName).toBe('5xx');
+    expect(metrics.find((metric) => metric.Id === 'requests')?.MetricStat?.Metric.MetricName).toBe('Count');
+  });
+
+  it('notifies nobody unless an alarm e-mail is given', () => {
+    template.resourceCountIs('AWS::SNS::Topic', 0);
+    for (const { Properties } of Object.values(alarms())) expect(Properties.AlarmActions).toBeUndefined();
+  });
+
+  it('sends alarm and recovery notifications to an encrypted topic with the e-mail subscription', () => {
+    const withEmail = synth({ alarmEmail: 'ops@example.com' }).template;
+
+    withEmail.hasResourceProperties('AWS::SNS::Subscription', {
+      Protocol: 'email',
+      Endpoint: 'ops@example.com',
+    });
+    withEmail.hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: Match.anyValue() });
+    withEmail.hasResourceProperties('AWS::KMS::Key', { EnableKeyRotation: true });
+    const emailAlarms = Object.values(withEmail.findResources('AWS::CloudWatch::Alarm')) as Resource[];
+    for (const { Properties } of emailAlarms) {
+      expect(Properties.AlarmActions).toEqual([{ Ref: expect.stringMatching(/^AlarmsTopic/) }]);
+      expect(Properties.OKActions).toEqual([{ Ref: expect.stringMatching(/^AlarmsTopic/) }]);
+    }
+  });
+});
+
+describe('dashboard', () => {
+  it('shows requests, outcomes, latency percentiles, cold starts, token refusals and DynamoDB health', () => {
+    const { template } = synth();
+    const [dashboard] = Object.values(template.findResources('AWS::CloudWatch::Dashboard')) as Resource[];
+    const body = JSON.stringify(dashboard?.Properties.DashboardBody);
+
+    for (const title of [
+      'Requests (API Gateway)',
+      'Outcomes (function)',
+      'Latency at the gateway (ms)',
+      'Function duration (ms)',
+      'Cold starts and errors',
+      'Refused tokens by reason',
+      'DynamoDB GetItem',
+      'Alarms',
+    ]) {
+      expect(body).toContain(title);
+    }
+    for (const metric of [
+      'PatsApi',
+      'Request',
+      'ColdStart',
+      'DynamoDbLatency',
+      'JwtRejected',
+      'ThrottledRequests',
+      'p99',
+    ]) {
+      expect(body).toContain(metric);
+    }
+  });
+});
+
+describe('function concurrency', () => {
+  it('reserves no concurrency by default', () => {
+    const [fn] = Object.values(synth().template.findResources('AWS::Lambda::Function')) as Resource[];
+    expect(fn?.Properties.ReservedConcurrentExecutions).toBeUndefined();
+  });
+
+  it('reserves what the context asks', () => {
+    synth({ reservedConcurrency: '25' }).template.hasResourceProperties('AWS::Lambda::Function', {
+      ReservedConcurrentExecutions: 25,
+    });
+  });
+});
+
+describe('stages', () => {
+  it.each([
+    [{ stage: 'prod', logRetentionDays: '7' }, /stage prod keeps logs at least 30 days/],
+    [{ stage: 'prod', tableRemovalPolicy: 'destroy' }, /stage prod must retain its table/],
+    [{ logRetentionDays: '10' }, /logRetentionDays must be one of/],
+    [{ memorySize: '64' }, /memorySize must be a whole number of MB from 128 to 10240/],
+    [{ throttleRateLimit: '0' }, /throttleRateLimit must be a positive number/],
+    [{ reservedConcurrency: '0' }, /reservedConcurrency must be a whole number of at least 1/],
+    [{ alarmEmail: 'not-an-address' }, /alarmEmail must be an e-mail address/],
+    [{ tableRemovalPolicy: 'snapshot' }, /tableRemovalPolicy must be retain or destroy/],
+    [{ stage: 'prod', localInvoke: 'true' }, /localInvoke .* cannot be used with a production stage/],
+  ])('refuses %p at synth with a message naming the setting', (context, message) => {
+    expect(() => synth(context)).toThrow(message);
+  });
+
+  it('lets dev keep logs a week and override throttling and memory', () => {
+    const { template } = synth({
+      logRetentionDays: '7',
+      throttleRateLimit: '10',
+      throttleBurstLimit: '20',
+      memorySize: '1024',
+    });
+
+    template.hasResourceProperties('AWS::Logs::LogGroup', { RetentionInDays: 7 });
+    template.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
+      DefaultRouteSettings: { ThrottlingRateLimit: 10, ThrottlingBurstLimit: 20 },
+    });
+    template.hasResourceProperties('AWS::Lambda::Function', { MemorySize: 1024 });
+  });
+
+  it('gives prod its own stack name, a year of logs, and higher throttling limits', () => {
+    const { template, stack } = synth({ stage: 'prod' });
+
+    expect(stack.stackName).toBe('PatsApi-prod');
+    template.hasResourceProperties('AWS::Logs::LogGroup', { RetentionInDays: 365 });
+    template.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
+      DefaultRouteSettings: { ThrottlingRateLimit: 500, ThrottlingBurstLimit: 1000 },
+    });
+  });
+});
