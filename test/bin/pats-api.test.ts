@@ -23,13 +23,22 @@ describe('npx cdk synth', () => {
     for (const dir of outdirs) rmSync(dir, { recursive: true, force: true });
   });
 
-  it('writes a template that passes cdk-nag, with the bundled function', () => {
-    const result = cdkSynth(['-c', 'jwtIssuer=https://issuer.example.com', '-c', 'jwtAudience=pats-api']);
+  it.each([
+    ['dev', []],
+    ['prod', ['-c', 'stage=prod', '-c', 'alarmEmail=oncall@example.com']],
+  ])('writes a %s template that passes cdk-nag, with the bundled function', (stage, extra) => {
+    const result = cdkSynth([
+      '-c',
+      'jwtIssuer=https://issuer.example.com',
+      '-c',
+      'jwtAudience=pats-api',
+      ...extra,
+    ]);
     outdirs.push(result.outdir);
 
     expect(result.stderr).not.toMatch(/AwsSolutions-|Serverless-/);
     expect(result.status).toBe(0);
-    const template = JSON.parse(readFileSync(join(result.outdir, 'PatsApi-dev.template.json'), 'utf8'));
+    const template = JSON.parse(readFileSync(join(result.outdir, `PatsApi-${stage}.template.json`), 'utf8'));
     expect(Object.keys(template.Resources).length).toBeGreaterThan(5);
     const report = JSON.parse(readFileSync(join(result.outdir, 'validation-report.json'), 'utf8'));
     expect(report.pluginReports ?? []).toEqual([]);
