@@ -1,6 +1,10 @@
 import { JwtBaseError } from 'aws-jwt-verify/error';
 import type { JwtPayload } from 'aws-jwt-verify/jwt-model';
-import { audienceMatches, IssuerVerifier } from '../lambda/adapters/issuer-verifier';
+import {
+  audienceMatches,
+  IssuerVerifier,
+  TimeClaimOutOfRangeError,
+} from '../lambda/adapters/issuer-verifier';
 import { KeySourceUnavailableError } from '../lambda/adapters/key-fetcher';
 
 export type AuthorizerDecision =
@@ -43,7 +47,12 @@ export class GatewayJwtAuthorizer {
       return { allow: true, claims: await this.verifier.verify(token) };
     } catch (error) {
       if (error instanceof KeySourceUnavailableError) return { allow: false, status: 503 };
-      if (error instanceof JwtBaseError || error instanceof GatewayRefusal || error instanceof SyntaxError)
+      if (
+        error instanceof JwtBaseError ||
+        error instanceof GatewayRefusal ||
+        error instanceof TimeClaimOutOfRangeError ||
+        error instanceof SyntaxError
+      )
         return refuse('the token is invalid');
       throw error;
     }

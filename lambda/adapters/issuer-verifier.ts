@@ -1,4 +1,5 @@
 import { JwtVerifier } from 'aws-jwt-verify';
+import { decomposeUnverifiedJwt } from 'aws-jwt-verify/jwt';
 import type { JwtPayload } from 'aws-jwt-verify/jwt-model';
 import { ExpiringJwksCache } from './jwks-cache';
 import { KeyFetcher } from './key-fetcher';
@@ -42,6 +43,7 @@ export class IssuerVerifier {
   }
 
   async verify(token: string): Promise<JwtPayload> {
+    assertTimeClaimsRepresentable(token);
     return (await this.getVerifier()).verify(token);
   }
 
@@ -73,6 +75,29 @@ export class IssuerVerifier {
       },
       { jwksCache: this.jwksCache },
     );
+  }
+}
+
+/** A time claim no date can represent: refused before aws-jwt-verify formats it into a message. */
+export class TimeClaimOutOfRangeError extends Error {
+  override readonly name = 'TimeClaimOutOfRangeError';
+}
+
+/** The largest timestamp, in seconds, a JavaScript Date can hold (ECMA-262, 21.4.1.22). */
+const MAX_DATE_SECONDS = 8.64e12;
+
+/**
+ * aws-jwt-verify formats `exp` and `nbf` with `new Date(value * 1000).toISOString()` when it
+ * refuses them, which throws a RangeError for values beyond what a Date can hold (found by the
+ * fuzzing suite: `nbf` = 2^53 - 1 became a 500). Such a token is malformed; refuse it first.
+ */
+function assertTimeClaimsRepresentable(token: string): void {
+  const { payload } = decomposeUnverifiedJwt(token);
+  for (const claim of ['exp', 'nbf', 'iat'] as const) {
+    const value = payload[claim];
+    if (typeof value === 'number' && !(Math.abs(value) <= MAX_DATE_SECONDS)) {
+      throw new TimeClaimOutOfRangeError(`${claim} is out of range`);
+    }
   }
 }
 

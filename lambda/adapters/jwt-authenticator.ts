@@ -14,7 +14,7 @@ import { decomposeUnverifiedJwt } from 'aws-jwt-verify/jwt';
 import type { JwtHeader, JwtPayload } from 'aws-jwt-verify/jwt-model';
 import { ServiceUnavailableError, UnauthorizedError } from '../domain/errors';
 import type { Authenticator, Principal } from '../domain/ports';
-import { audienceMatches, IssuerVerifier } from './issuer-verifier';
+import { audienceMatches, IssuerVerifier, TimeClaimOutOfRangeError } from './issuer-verifier';
 import { KeySourceUnavailableError } from './key-fetcher';
 
 export interface JwtAuthenticatorProps {
@@ -166,6 +166,8 @@ function checkHeader(token: string): void {
 /** Maps a verification failure to a reason class and a fixed description; `undefined` for non-JWT errors. */
 function classify(error: unknown): [string, string] | [undefined, undefined] {
   if (error instanceof TokenRejected) return [error.reason, error.description];
+  if (error instanceof TimeClaimOutOfRangeError)
+    return ['claims', 'The access token has a time claim out of range'];
   if (error instanceof JwtExpiredError) return ['expired', 'The access token expired'];
   if (error instanceof JwtNotBeforeError) return ['not_yet_valid', 'The access token is not valid yet'];
   if (error instanceof JwtInvalidIssuerError) return ['issuer', 'The access token comes from another issuer'];

@@ -171,6 +171,16 @@ describe('refused tokens (401 with an invalid_token challenge)', () => {
       () => issuer.sign(issuer.claims({ workspaces: [workspaceId], padding: 'x'.repeat(8 * 1024) })),
       'too long',
     ],
+    [
+      'an nbf no date can hold (found by fuzzing: was a 500)',
+      () => issuer.sign(issuer.claims({ workspaces: [workspaceId], nbf: Number.MAX_SAFE_INTEGER })),
+      'out of range',
+    ],
+    [
+      'an exp no date can hold',
+      () => issuer.sign(issuer.claims({ workspaces: [workspaceId], exp: -Number.MAX_SAFE_INTEGER })),
+      'out of range',
+    ],
     ['a truncated token', () => issuer.token([workspaceId]).slice(0, -10), 'signature'],
   ];
 
