@@ -4,10 +4,11 @@ import { loadConfig } from '../../lambda/config';
 import { createDependencies } from '../../lambda/dependencies';
 import { createGetPatHandler } from '../../lambda/http/get-pat-handler';
 import type { HttpResult } from '../../lambda/http/responses';
-import type { TestDynamo } from './dynalite';
+import { TestDynamo } from './dynalite';
 import { lambdaContext } from './events';
-import type { TestIssuer } from './issuer';
+import { TestIssuer } from './issuer';
 import { schemaValidator } from './openapi';
+import { patItem } from './pats';
 
 export type Invoke = (event: APIGatewayProxyEventV2) => Promise<HttpResult>;
 
@@ -77,6 +78,16 @@ export function assertConformsToContract(result: HttpResult): void {
 }
 
 export const newTableName = () => `pats-${randomUUID()}`;
+
+/** dynalite with a fresh PAT table holding one PAT of `workspaceId`, and a real issuer, both started. */
+export async function startBackends(workspaceId: string) {
+  const [dynamo, issuer] = await Promise.all([TestDynamo.start(), TestIssuer.start()]);
+  const tableName = newTableName();
+  await dynamo.createPatsTable(tableName);
+  const { item } = patItem(workspaceId);
+  await dynamo.put(tableName, item);
+  return { dynamo, issuer, tableName, patId: item.id };
+}
 
 export function json(result: HttpResult): Record<string, unknown> {
   return JSON.parse(result.body) as Record<string, unknown>;

@@ -1,12 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { dynamoDbTimeBudgetMs, loadConfig } from '../../../lambda/config';
-import { TestDynamo } from '../../support/dynalite';
+import type { TestDynamo } from '../../support/dynalite';
 import { getPatEvent } from '../../support/events';
 import { FaultProxy } from '../../support/fault-proxy';
-import { buildHandler, functionEnv, type Invoke, json, newTableName } from '../../support/harness';
-import { TestIssuer } from '../../support/issuer';
+import { buildHandler, functionEnv, type Invoke, json, startBackends } from '../../support/harness';
+import type { TestIssuer } from '../../support/issuer';
 import { LogCapture } from '../../support/logs';
-import { patItem } from '../../support/pats';
 
 /**
  * DynamoDB faults injected on the wire (a proxy in front of dynalite), so the SDK's own retries
@@ -38,13 +37,8 @@ async function timedCall() {
 }
 
 beforeAll(async () => {
-  [dynamo, issuer] = await Promise.all([TestDynamo.start(), TestIssuer.start()]);
+  ({ dynamo, issuer, tableName, patId } = await startBackends(workspaceId));
   proxy = await FaultProxy.start(dynamo.endpoint);
-  tableName = newTableName();
-  await dynamo.createPatsTable(tableName);
-  const { item } = patItem(workspaceId);
-  patId = item.id;
-  await dynamo.put(tableName, item);
   const env = functionEnv({ endpoint: proxy.endpoint }, issuer, tableName, settings);
   budgetMs = dynamoDbTimeBudgetMs(loadConfig(env).dynamoDb);
   invoke = buildHandler(env);

@@ -1,11 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { TestDynamo } from '../../support/dynalite';
+import type { TestDynamo } from '../../support/dynalite';
 import { getPatEvent } from '../../support/events';
-import { buildHandler, functionEnv, type Invoke, json, newTableName } from '../../support/harness';
+import { buildHandler, functionEnv, type Invoke, json, startBackends } from '../../support/harness';
 import { generateKey, TestIssuer } from '../../support/issuer';
 import { signHs256, signRsa, unsigned } from '../../support/jwt';
 import { LogCapture } from '../../support/logs';
-import { patItem } from '../../support/pats';
 
 /**
  * The contract's "Verifying the JWT" rules, through the real handler, against a real issuer
@@ -31,12 +30,7 @@ function handlerFor(extra: Record<string, string> = {}, target: TestIssuer = iss
 }
 
 beforeAll(async () => {
-  [dynamo, issuer] = await Promise.all([TestDynamo.start(), TestIssuer.start()]);
-  tableName = newTableName();
-  await dynamo.createPatsTable(tableName);
-  const { item } = patItem(workspaceId);
-  patId = item.id;
-  await dynamo.put(tableName, item);
+  ({ dynamo, issuer, tableName, patId } = await startBackends(workspaceId));
   logs.start();
 });
 

@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { PATS_METRICS } from '../../../lambda/adapters/emf-metrics';
-import { TestDynamo } from '../../support/dynalite';
+import type { TestDynamo } from '../../support/dynalite';
 import { getPatEvent } from '../../support/events';
-import { buildHandler, functionEnv, type Invoke, newTableName } from '../../support/harness';
-import { TestIssuer } from '../../support/issuer';
+import { buildHandler, functionEnv, type Invoke, startBackends } from '../../support/harness';
+import type { TestIssuer } from '../../support/issuer';
 import { LogCapture } from '../../support/logs';
 import { patItem } from '../../support/pats';
 
@@ -44,12 +44,7 @@ const metricNames = (document: EmfDocument) =>
 const bearer = (workspaces: string[]) => `Bearer ${issuer.token(workspaces)}`;
 
 beforeAll(async () => {
-  [dynamo, issuer] = await Promise.all([TestDynamo.start(), TestIssuer.start()]);
-  tableName = newTableName();
-  await dynamo.createPatsTable(tableName);
-  const { item } = patItem(workspaceId);
-  patId = item.id;
-  await dynamo.put(tableName, item);
+  ({ dynamo, issuer, tableName, patId } = await startBackends(workspaceId));
   const { item: corrupt } = patItem(workspaceId, { scopes: 'not-a-list' });
   corruptId = corrupt.id;
   await dynamo.put(tableName, corrupt);
