@@ -57,6 +57,8 @@ export function assertConformsToContract(result: HttpResult): void {
     problems.push('content-type is not application/json');
   if (result.headers['cache-control'] !== 'no-store') problems.push('cache-control is not no-store');
   if (!result.headers['x-request-id']) problems.push('no x-request-id');
+  if (result.headers['x-content-type-options'] !== 'nosniff')
+    problems.push('x-content-type-options is not nosniff');
   const body: unknown = JSON.parse(result.body);
   if (result.statusCode === 200) {
     problems.push(...validateEnvelope(body));

@@ -386,6 +386,10 @@ describe('audit log', () => {
       workspaceId,
       patId: pat.id,
       latencyMs: expect.any(Number),
+      service: 'pats-api',
+      function_request_id: expect.stringMatching(/^aws-req-/),
+      function_name: 'get-pat',
+      cold_start: false,
     });
   });
 
