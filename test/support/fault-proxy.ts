@@ -11,6 +11,10 @@ export type FaultMode = 'pass' | 'throttle' | 'hang' | 'server-error';
 export class FaultProxy {
   mode: FaultMode = 'pass';
   readonly attempts = new Map<string, number>();
+  /** Request bodies seen, by operation (the SDK's wire format). */
+  readonly bodies = new Map<string, string[]>();
+  /** TCP connections accepted since start. */
+  connections = 0;
   private readonly sockets = new Set<Socket>();
   private server: Server | undefined;
   private port = 0;
@@ -48,6 +52,7 @@ export class FaultProxy {
   private async listen(port: number): Promise<void> {
     const server = createServer((req, res) => this.handle(req, res));
     server.on('connection', (socket) => {
+      this.connections += 1;
       this.sockets.add(socket);
       socket.on('close', () => this.sockets.delete(socket));
     });
@@ -59,6 +64,13 @@ export class FaultProxy {
   private handle(req: IncomingMessage, res: ServerResponse): void {
     const operation = String(req.headers['x-amz-target'] ?? '').split('.')[1] ?? 'unknown';
     this.attempts.set(operation, (this.attempts.get(operation) ?? 0) + 1);
+    if (this.mode === 'pass') {
+      const chunks: Buffer[] = [];
+      req.on('data', (chunk: Buffer) => chunks.push(chunk));
+      req.on('end', () =>
+        this.bodies.set(operation, [...(this.bodies.get(operation) ?? []), Buffer.concat(chunks).toString()]),
+      );
+    }
     const fault = (status: number, type: string) => {
       req.resume();
       res

@@ -63,6 +63,41 @@ it('reads through the proxy when nothing is injected', async () => {
   expect(proxy.attemptsOf('GetItem')).toBe(1);
 });
 
+it('reads with one strongly consistent GetItem whose projection leaves tokenHash out', async () => {
+  proxy.bodies.clear();
+  expect((await timedCall()).result.statusCode).toBe(200);
+
+  const [body] = (proxy.bodies.get('GetItem') ?? []).map((text) => JSON.parse(text));
+  expect(proxy.bodies.get('GetItem')).toHaveLength(1);
+  expect(body).toMatchObject({
+    TableName: tableName,
+    ConsistentRead: true,
+    Key: { workspaceId: { S: workspaceId }, id: { S: patId } },
+  });
+  const projected = (body.ProjectionExpression as string)
+    .split(',')
+    .map((placeholder: string) => body.ExpressionAttributeNames[placeholder.trim()]);
+  expect(projected.sort()).toEqual([
+    'createdAt',
+    'expiresAt',
+    'id',
+    'lastUsedAt',
+    'name',
+    'scopes',
+    'tokenPrefix',
+    'workspaceId',
+  ]);
+});
+
+it('keeps one TCP connection to DynamoDB across requests (keep-alive)', async () => {
+  expect((await timedCall()).result.statusCode).toBe(200);
+  const before = proxy.connections;
+
+  for (let i = 0; i < 5; i += 1) expect((await timedCall()).result.statusCode).toBe(200);
+
+  expect(proxy.connections).toBe(before);
+});
+
 it('answers 503 with Retry-After after exactly the configured attempts when every attempt is throttled', async () => {
   proxy.mode = 'throttle';
 
