@@ -68,5 +68,25 @@ export async function ensurePatsTable(
       throw error;
   }
   await client.send(new CreateTableCommand(patsTableCreateInput(tableName)));
+  await waitUntilActive(client, tableName);
   return 'created';
+}
+
+/**
+ * A new table is CREATING for a moment, even in dynalite, and reads fail until it is ACTIVE.
+ * (The SDK's own waiter polls every 20 s at best: far too slow for a local start.)
+ */
+async function waitUntilActive(
+  client: DynamoDBDocumentClient,
+  tableName: string,
+  timeoutMs = 10_000,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const { Table } = await client.send(new DescribeTableCommand({ TableName: tableName }));
+    if (Table?.TableStatus === 'ACTIVE') return;
+    if (Date.now() > deadline)
+      throw new Error(`table ${tableName} is still ${Table?.TableStatus} after ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
 }

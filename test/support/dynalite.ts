@@ -1,9 +1,9 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import dynalite from 'dynalite';
-import { patsTableCreateInput } from '../../lambda/adapters/pats-table-schema';
+import { ensurePatsTable } from '../../local/embedded-store';
 
 /** A real DynamoDB-compatible server (dynalite, in memory) on 127.0.0.1, started by the test itself. */
 export class TestDynamo {
@@ -27,8 +27,9 @@ export class TestDynamo {
     return new TestDynamo(server, endpoint, client);
   }
 
+  /** Creates the PAT table the way `npm start` does, and waits until it is ACTIVE. */
   async createPatsTable(tableName: string): Promise<void> {
-    await this.client.send(new CreateTableCommand(patsTableCreateInput(tableName)));
+    await ensurePatsTable(this.client, tableName);
   }
 
   async put(tableName: string, item: Record<string, unknown>): Promise<void> {
