@@ -1,0 +1,65 @@
+/**
+ * Summarises Stryker's JSON report (reports/mutation/mutation.json) into docs/security.md, between
+ * the mutation markers: the score, the score per file, and every surviving mutant, so that each
+ * can be killed by a sharper test or explained.
+ */
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+type Mutant = {
+  mutatorName: string;
+  replacement?: string;
+  status: string;
+  location: { start: { line: number } };
+};
+type Report = { files: Record<string, { source: string; mutants: Mutant[] }> };
+
+const ROOT = join(__dirname, '..');
+const report = JSON.parse(readFileSync(join(ROOT, 'reports', 'mutation', 'mutation.json'), 'utf8')) as Report;
+
+const detected = (m: Mutant) => m.status === 'Killed' || m.status === 'Timeout';
+const undetected = (m: Mutant) => m.status === 'Survived' || m.status === 'NoCoverage';
+const score = (mutants: Mutant[]) => {
+  const valid = mutants.filter((m) => detected(m) || undetected(m));
+  return valid.length === 0 ? 100 : (100 * valid.filter(detected).length) / valid.length;
+};
+
+const all = Object.values(report.files).flatMap((file) => file.mutants);
+const lines = [
+  `Last run ${new Date().toISOString().slice(0, 10)}: **mutation score ${score(all).toFixed(1)} %** (${all.filter(detected).length} killed or timed out, ${all.filter(undetected).length} survived or not covered, of ${all.length} mutants).`,
+  '',
+  '| file | score | survivors |',
+  '|---|---|---|',
+  ...Object.entries(report.files)
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(
+      ([path, file]) =>
+        `| \`${path}\` | ${score(file.mutants).toFixed(1)} % | ${file.mutants.filter(undetected).length} |`,
+    ),
+  '',
+  '<details><summary>Surviving mutants</summary>',
+  '',
+  '| file:line | mutator | replacement |',
+  '|---|---|---|',
+  ...Object.entries(report.files).flatMap(([path, file]) =>
+    file.mutants
+      .filter(undetected)
+      .sort((a, b) => a.location.start.line - b.location.start.line)
+      .map(
+        (m) =>
+          `| \`${path}:${m.location.start.line}\` | ${m.mutatorName} | \`${(m.replacement ?? '').replace(/\s+/g, ' ').replace(/\|/g, '\\|').slice(0, 80)}\` |`,
+      ),
+  ),
+  '',
+  '</details>',
+];
+const doc = join(ROOT, 'docs', 'security.md');
+const current = readFileSync(doc, 'utf8');
+writeFileSync(
+  doc,
+  current.replace(
+    /<!-- mutation:start -->[\s\S]*<!-- mutation:end -->/,
+    `<!-- mutation:start -->\n${lines.join('\n')}\n<!-- mutation:end -->`,
+  ),
+);
+process.stdout.write(`${lines[0]}\n`);
