@@ -178,8 +178,29 @@ describe('refused tokens (401 with an invalid_token challenge)', () => {
     ['a truncated token', () => issuer.token([workspaceId]).slice(0, -10), 'signature'],
   ];
 
+  const REASONS: Array<[string, string]> = [
+    ['not valid yet', 'not_yet_valid'],
+    ['expired', 'expired'],
+    ['future', 'claims'],
+    ['expiry', 'claims'],
+    ['out of range', 'claims'],
+    ['another issuer', 'issuer'],
+    ['audience', 'audience'],
+    ['well-formed', 'malformed'],
+    ['algorithm', 'algorithm'],
+    ['signature', 'signature'],
+    ['unknown key', 'unknown_key'],
+    ['no key', 'unknown_key'],
+    ['header', 'header'],
+    ['not an access token', 'token_type'],
+    ['too long', 'too_long'],
+  ];
+
   it.each(refusals)('refuses %s', async (_, makeToken, description) => {
+    logs.clear();
     const result = await call(invoke, makeToken());
+    const reason = REASONS.find(([phrase]) => description.includes(phrase))?.[1];
+    expect(logs.records().find((record) => record.message === 'request')?.reason).toBe(reason);
 
     expect(result.statusCode).toBe(401);
     expect(json(result)).toMatchObject({ code: 'unauthorized' });
