@@ -76,6 +76,11 @@ describe('loadConfig', () => {
     'ftp://issuer.example.com',
     'issuer.example.com',
     'https://user:pass@issuer.example.com',
+    'https://user@issuer.example.com',
+    'https://:pass@issuer.example.com',
+    'http://evil127.0.0.1',
+    'http://127.0.0.1.evil.example.com',
+    'http://localhost.evil.example.com',
   ])('refuses %s as issuer', (issuer) => {
     expect(problemsOf({ ...valid, JWT_ISSUER: issuer })).toEqual([
       expect.stringContaining('JWT_ISSUER must be'),
@@ -86,6 +91,7 @@ describe('loadConfig', () => {
     'http://localhost:9000',
     'http://127.0.0.1:9000',
     'http://127.1.2.3',
+    'http://127.100.200.254:9000',
     'http://[::1]:9000',
     'http://host.docker.internal:9000',
   ])('accepts the loopback issuer %s over plain HTTP', (issuer) => {
