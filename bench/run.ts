@@ -452,7 +452,11 @@ async function main() {
   // A second issuer with the same keys, so this process's own fetches can be counted.
   const counting = await CountingIssuer.begin(issuer.keys);
   const hits = counting.hits;
-  const authenticator = new JwtAuthenticator({ issuer: counting.url, audiences: ['pats-api'] });
+  const authenticator = new JwtAuthenticator({
+    issuer: counting.url,
+    audiences: ['pats-api'],
+    urlPolicy: { runtime: 'local' },
+  });
   const countingToken = counting.sign({ ...claims, iss: counting.url });
   const [headerB64 = '', payloadB64 = '', signatureB64 = ''] = countingToken.split('.');
   const publicKey = issuer.currentKey.publicKey;

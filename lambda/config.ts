@@ -1,5 +1,5 @@
 import type { LogLevel } from './adapters/json-logger';
-import { parseKeySourceUrl } from './adapters/url-policy';
+import { parseDynamoDbEndpoint, parseKeySourceUrl, runtimeOf, type UrlPolicy } from './adapters/url-policy';
 
 const LOG_LEVELS: readonly LogLevel[] = ['DEBUG', 'INFO', 'WARN', 'ERROR', 'SILENT'];
 
@@ -22,6 +22,10 @@ export interface Config {
   readonly jwksMaxAgeSeconds: number;
   /** Time allowed for one fetch of the discovery document or the key set. */
   readonly jwksFetchTimeoutMs: number;
+  /** How long a failed key fetch is remembered, answering 503 at once meanwhile (at most 30 s). */
+  readonly jwksFailureTtlSeconds: number;
+  /** Where the function runs, which decides the URLs it may use (see `url-policy.ts`). */
+  readonly urlPolicy: UrlPolicy;
   readonly dynamoDb: DynamoDbConfig;
   /** Lambda's application log level when configured on the function, else LOG_LEVEL. */
   readonly logLevel: LogLevel;
@@ -52,7 +56,8 @@ type Env = Readonly<Record<string, string | undefined>>;
 /** Reads and validates the configuration; throws one `ConfigurationError` naming every bad variable. */
 export function loadConfig(env: Env = process.env): Config {
   const problems: string[] = [];
-  const read = new EnvReader(env, problems);
+  const urlPolicy: UrlPolicy = { runtime: runtimeOf(env) };
+  const read = new EnvReader(env, problems, urlPolicy);
 
   const tableName = read.required('TABLE_NAME', 'the DynamoDB table holding the PATs, e.g. pats');
   const jwtIssuer = read.keySourceUrl(
@@ -72,8 +77,12 @@ export function loadConfig(env: Env = process.env): Config {
   const workspaceClaim = read.optional('WORKSPACE_CLAIM') ?? 'workspaces';
 
   const endpoint = read.optional('DYNAMODB_ENDPOINT');
-  if (endpoint !== undefined && !/^https?:\/\/[^/]+/.test(endpoint)) {
-    problems.push(`DYNAMODB_ENDPOINT must be an http(s) URL, e.g. http://localhost:8000 (got "${endpoint}")`);
+  if (endpoint !== undefined && parseDynamoDbEndpoint(endpoint, urlPolicy) === undefined) {
+    problems.push(
+      urlPolicy.runtime === 'lambda'
+        ? `DYNAMODB_ENDPOINT must be an https:// AWS endpoint in a deployed function (got "${endpoint}")`
+        : `DYNAMODB_ENDPOINT must be an http(s) URL, e.g. http://localhost:8000; host.docker.internal only inside sam local (got "${endpoint}")`,
+    );
   }
 
   const logLevelText = (
@@ -98,6 +107,8 @@ export function loadConfig(env: Env = process.env): Config {
     jwtLeewaySeconds: read.integer('JWT_LEEWAY_SECONDS', 0, 0, 60),
     jwksMaxAgeSeconds: read.integer('JWKS_MAX_AGE_SECONDS', 3600, 1, 3600),
     jwksFetchTimeoutMs: read.integer('JWKS_FETCH_TIMEOUT_MS', 2000, 100, 10_000),
+    jwksFailureTtlSeconds: read.integer('JWKS_FAILURE_CACHE_SECONDS', 10, 1, 30),
+    urlPolicy,
     dynamoDb: {
       endpoint,
       region: read.optional('AWS_REGION') ?? read.optional('AWS_DEFAULT_REGION'),
@@ -130,6 +141,7 @@ class EnvReader {
   constructor(
     private readonly env: Env,
     private readonly problems: string[],
+    private readonly urlPolicy: UrlPolicy,
   ) {}
 
   optional(name: string): string | undefined {
@@ -146,10 +158,13 @@ class EnvReader {
   keySourceUrl(name: string, isRequired: boolean, meaning: string): string | undefined {
     const value = isRequired ? this.required(name, meaning) : this.optional(name);
     if (value === undefined) return undefined;
-    if (parseKeySourceUrl(value) === undefined) {
-      this.problems.push(
-        `${name} must be an https:// URL (http:// only for localhost, 127.0.0.0/8, [::1] or host.docker.internal): got "${value}"`,
-      );
+    if (parseKeySourceUrl(value, this.urlPolicy) === undefined) {
+      const plainHttp = {
+        lambda: 'never in a deployed function',
+        'sam-local': 'only for localhost, 127.0.0.0/8, [::1] or host.docker.internal',
+        local: 'only for localhost, 127.0.0.0/8 or [::1]; host.docker.internal only inside sam local',
+      }[this.urlPolicy.runtime];
+      this.problems.push(`${name} must be an https:// URL (http:// ${plainHttp}): got "${value}"`);
     }
     return value;
   }

@@ -35,6 +35,8 @@ export function createDependencies(
         leewaySeconds: config.jwtLeewaySeconds,
         jwksMaxAgeSeconds: config.jwksMaxAgeSeconds,
         fetchTimeoutMs: config.jwksFetchTimeoutMs,
+        jwksFailureTtlSeconds: config.jwksFailureTtlSeconds,
+        urlPolicy: config.urlPolicy,
       }),
     repository:
       overrides.repository ??

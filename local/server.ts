@@ -94,11 +94,7 @@ export async function startLocalApi(
     const gateway: Server = createGateway({
       routes: ROUTES,
       handlers: { getPat },
-      authorizer: new GatewayJwtAuthorizer({
-        issuer,
-        audiences: functionConfig.jwtAudiences,
-        jwksUri: functionConfig.jwksUri,
-      }),
+      authorizer: new GatewayJwtAuthorizer(functionConfig),
       corsAllowedOrigins: config.corsAllowedOrigins,
       log,
     });

@@ -1,20 +1,27 @@
 import { JwtVerifier } from 'aws-jwt-verify';
-import { decomposeUnverifiedJwt } from 'aws-jwt-verify/jwt';
+import type { Jwks } from 'aws-jwt-verify/jwk';
+import { type DecomposedJwt, decomposeUnverifiedJwt } from 'aws-jwt-verify/jwt';
 import type { JwtPayload } from 'aws-jwt-verify/jwt-model';
-import { ExpiringJwksCache } from './jwks-cache';
+import { IssuerKeys } from './issuer-keys';
 import { KeyFetcher } from './key-fetcher';
-import { discoverJwksUri } from './oidc-discovery';
+import type { UrlPolicy } from './url-policy';
 
 export interface IssuerVerifierProps {
   readonly issuer: string;
   /** Where the keys are; when absent they are found through the issuer's OIDC discovery document. */
   readonly jwksUri?: string | undefined;
+  /** Which plain-HTTP hosts count as this machine (see `url-policy.ts`). */
+  readonly urlPolicy: UrlPolicy;
   /** Clock skew tolerated on `exp` and `nbf`. @default 0 */
   readonly leewaySeconds?: number;
   /** @default 3600 */
   readonly jwksMaxAgeSeconds?: number;
   /** @default 2000 */
   readonly fetchTimeoutMs?: number;
+  /** How long a failed key fetch is remembered. @default 10 */
+  readonly jwksFailureTtlSeconds?: number;
+  /** Rules applied to the unverified token before any key is looked up; throw to refuse. */
+  readonly headerCheck?: (decomposed: DecomposedJwt) => void;
   /** Rules applied after the signature, `iss`, `exp` and `nbf` checked out; throw to refuse. */
   readonly customJwtCheck: (props: { payload: JwtPayload }) => void;
   /** @default Date.now */
@@ -22,65 +29,87 @@ export interface IssuerVerifierProps {
 }
 
 /**
- * aws-jwt-verify bound to one issuer's keys: found through discovery (or `jwksUri`), fetched by
- * `KeyFetcher` and cached across invocations by `ExpiringJwksCache`. Errors are the library's
- * (`JwtBaseError` subclasses) or `KeySourceUnavailableError` when the keys cannot be had.
+ * A token refused by a rule of this codebase (as opposed to one raised by aws-jwt-verify), with a
+ * coarse reason class for logs and metrics and a fixed, secret-free description.
+ */
+export class JwtRejectedError extends Error {
+  override readonly name = 'JwtRejectedError';
+  constructor(
+    readonly reason: string,
+    readonly description: string,
+  ) {
+    super(description);
+  }
+}
+
+/** API Gateway's JWT authorizer accepts RSA only, and so do the keys this verifier loads. */
+const RSA_ALGORITHMS = new Set(['RS256', 'RS384', 'RS512']);
+
+type Verifier = { verifySync(token: string): JwtPayload };
+
+/**
+ * aws-jwt-verify bound to one issuer's keys. Before any key is looked up it refuses what can
+ * never verify: an `iss` other than the configured issuer (so a foreign token never causes a
+ * fetch, nor grows a cache keyed by its `iss`), a non-RSA `alg`, a missing `kid`, a time claim no
+ * date can hold. The keys come from `IssuerKeys`, and each key set gets its own aws-jwt-verify
+ * verifier: the library caches the key objects it builds by issuer + `kid` + `alg` and never
+ * clears them on its own, so replacing the verifier with the key set is what makes a key replaced
+ * under the same `kid` stop verifying. Errors are the library's (`JwtBaseError` subclasses),
+ * `JwtRejectedError`, or `KeySourceUnavailableError` when the keys cannot be had.
  */
 export class IssuerVerifier {
   private readonly props: IssuerVerifierProps;
-  private readonly fetcher: KeyFetcher;
-  private readonly jwksCache: ExpiringJwksCache;
-  private verifier: Promise<{ verify(token: string): Promise<JwtPayload> }> | undefined;
+  private readonly keys: IssuerKeys<Verifier>;
 
   constructor(props: IssuerVerifierProps) {
     this.props = props;
-    this.fetcher = new KeyFetcher({ timeoutMs: props.fetchTimeoutMs ?? 2000 });
-    this.jwksCache = new ExpiringJwksCache({
-      fetcher: this.fetcher,
+    this.keys = new IssuerKeys<Verifier>({
+      issuer: props.issuer,
+      jwksUri: props.jwksUri,
+      fetcher: new KeyFetcher({ timeoutMs: props.fetchTimeoutMs ?? 2000, policy: props.urlPolicy }),
       maxAgeSeconds: props.jwksMaxAgeSeconds ?? 3600,
+      failureTtlSeconds: props.jwksFailureTtlSeconds ?? 10,
+      prepare: (jwks) => this.verifierFor(jwks),
       ...(props.now !== undefined ? { now: props.now } : {}),
     });
   }
 
   async verify(token: string): Promise<JwtPayload> {
-    assertTimeClaimsRepresentable(token);
-    return (await this.getVerifier()).verify(token);
+    const decomposed = decomposeUnverifiedJwt(token);
+    const kid = this.assertWorthALookup(decomposed);
+    const keySet = await this.keys.forKid(kid);
+    return keySet.prepared.verifySync(token);
   }
 
-  /**
-   * The library's verifier needs the key set's URL, which may have to be discovered first.
-   * Discovery runs on the first request rather than at init, so an issuer outage is a 503 for
-   * that request and not a failed cold start; a failed discovery is tried again next time.
-   */
-  private getVerifier() {
-    if (this.verifier === undefined) {
-      this.verifier = this.createVerifier();
-      this.verifier.catch(() => {
-        this.verifier = undefined;
-      });
+  private assertWorthALookup(decomposed: DecomposedJwt): string {
+    const { header, payload } = decomposed;
+    this.props.headerCheck?.(decomposed);
+    if (typeof header.alg !== 'string' || !RSA_ALGORITHMS.has(header.alg)) {
+      throw new JwtRejectedError('algorithm', 'The access token is not signed with an accepted algorithm');
     }
-    return this.verifier;
+    if (payload.iss !== this.props.issuer) {
+      throw new JwtRejectedError('issuer', 'The access token comes from another issuer');
+    }
+    if (typeof header.kid !== 'string') {
+      throw new JwtRejectedError('unknown_key', 'The access token names no key');
+    }
+    assertTimeClaimsRepresentable(payload);
+    return header.kid;
   }
 
-  private async createVerifier() {
-    const jwksUri = this.props.jwksUri ?? (await discoverJwksUri(this.props.issuer, this.fetcher));
-    return JwtVerifier.create(
-      {
-        issuer: this.props.issuer,
-        jwksUri,
-        // Checked by the caller's customJwtCheck, where a token without `aud` may fall back to `client_id`.
-        audience: null,
-        graceSeconds: this.props.leewaySeconds ?? 0,
-        customJwtCheck: this.props.customJwtCheck,
-      },
-      { jwksCache: this.jwksCache },
-    );
+  private verifierFor(jwks: Jwks): Verifier {
+    // The key set is handed over here and never fetched by the library: `IssuerKeys` decides when.
+    const verifier = JwtVerifier.create({
+      issuer: this.props.issuer,
+      jwksUri: 'urn:pats-api:issuer-keys',
+      // Checked by the caller's customJwtCheck, where a token without `aud` may fall back to `client_id`.
+      audience: null,
+      graceSeconds: this.props.leewaySeconds ?? 0,
+      customJwtCheck: this.props.customJwtCheck,
+    });
+    verifier.cacheJwks(jwks);
+    return verifier;
   }
-}
-
-/** A time claim no date can represent: refused before aws-jwt-verify formats it into a message. */
-export class TimeClaimOutOfRangeError extends Error {
-  override readonly name = 'TimeClaimOutOfRangeError';
 }
 
 /** The largest timestamp, in seconds, a JavaScript Date can hold (ECMA-262, 21.4.1.22). */
@@ -91,12 +120,11 @@ const MAX_DATE_SECONDS = 8.64e12;
  * refuses them, which throws a RangeError for values beyond what a Date can hold (found by the
  * fuzzing suite: `nbf` = 2^53 - 1 became a 500). Such a token is malformed; refuse it first.
  */
-function assertTimeClaimsRepresentable(token: string): void {
-  const { payload } = decomposeUnverifiedJwt(token);
+function assertTimeClaimsRepresentable(payload: JwtPayload): void {
   for (const claim of ['exp', 'nbf', 'iat'] as const) {
     const value = payload[claim];
     if (typeof value === 'number' && !(Math.abs(value) <= MAX_DATE_SECONDS)) {
-      throw new TimeClaimOutOfRangeError(`${claim} is out of range`);
+      throw new JwtRejectedError('claims', 'The access token has a time claim out of range');
     }
   }
 }

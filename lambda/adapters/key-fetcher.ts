@@ -1,7 +1,7 @@
 import { request as httpRequest, type IncomingMessage } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import type { Fetcher } from 'aws-jwt-verify/https';
-import { parseKeySourceUrl } from './url-policy';
+import { parseKeySourceUrl, type UrlPolicy } from './url-policy';
 
 /**
  * The issuer's keys could not be had: network error, timeout, a non-200 answer, an oversized or
@@ -9,6 +9,13 @@ import { parseKeySourceUrl } from './url-policy';
  */
 export class KeySourceUnavailableError extends Error {
   override readonly name = 'KeySourceUnavailableError';
+  /** How long the failure is remembered: the client may retry after that. */
+  readonly retryAfterSeconds: number | undefined;
+
+  constructor(message: string, options?: { cause?: unknown; retryAfterSeconds?: number }) {
+    super(message, options);
+    this.retryAfterSeconds = options?.retryAfterSeconds;
+  }
 }
 
 export interface KeyFetcherProps {
@@ -19,6 +26,8 @@ export interface KeyFetcherProps {
    * @default 256 KiB
    */
   readonly maxBodyBytes?: number;
+  /** Which plain-HTTP hosts count as this machine. */
+  readonly policy: UrlPolicy;
 }
 
 /**
@@ -30,14 +39,16 @@ export interface KeyFetcherProps {
 export class KeyFetcher implements Fetcher {
   private readonly timeoutMs: number;
   private readonly maxBodyBytes: number;
+  readonly policy: UrlPolicy;
 
   constructor(props: KeyFetcherProps) {
     this.timeoutMs = props.timeoutMs;
     this.maxBodyBytes = props.maxBodyBytes ?? 256 * 1024;
+    this.policy = props.policy;
   }
 
   async fetch(uri: string): Promise<ArrayBuffer> {
-    const url = parseKeySourceUrl(uri);
+    const url = parseKeySourceUrl(uri, this.policy);
     if (url === undefined) {
       throw new KeySourceUnavailableError(
         `Refusing to fetch keys from ${redact(uri)}: not https or loopback`,

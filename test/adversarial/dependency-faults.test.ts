@@ -23,6 +23,8 @@ async function apiWith(issuer: TestIssuer, env: Record<string, string> = {}) {
     JWT_ISSUER: issuer.url,
     JWT_AUDIENCE: issuer.audience,
     JWKS_FETCH_TIMEOUT_MS: '500',
+    // Failed key fetches are remembered this long (default 10 s): short, so recovery is quick to see.
+    JWKS_FAILURE_CACHE_SECONDS: '1',
     ...env,
   });
   const client = localDocumentClient(local.api.dynamoDbEndpoint);
@@ -44,6 +46,7 @@ async function apiWith(issuer: TestIssuer, env: Record<string, string> = {}) {
 }
 
 const json = (answer: RawAnswer) => JSON.parse(answer.body) as Record<string, unknown>;
+const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe('the issuer keys', () => {
   let issuer: TestIssuer;
@@ -62,6 +65,7 @@ describe('the issuer keys', () => {
 
       const down = await get(token);
       await issuer.restart();
+      await pause(1000);
       const back = await get(token);
 
       expect(down.status).toBe(503);
@@ -85,6 +89,7 @@ describe('the issuer keys', () => {
 
       const down = await get(issuer.token([workspaceId]));
       await issuer.restart();
+      await pause(1000);
       const back = await get(issuer.token([workspaceId]));
 
       expect(down.status).toBe(503);
@@ -107,6 +112,90 @@ describe('the issuer keys', () => {
 
       expect(rotated.status).toBe(200);
       expect(issuer.fetches() - before).toBe(2);
+    } finally {
+      await local.stop();
+    }
+  });
+
+  it('40 requests during an issuer outage cost the issuer a handful of calls, and it recovers without a restart', async () => {
+    const { local, get } = await apiWith(issuer, { JWKS_FAILURE_CACHE_SECONDS: '5' });
+    try {
+      const token = issuer.token([workspaceId]);
+      issuer.failWith = 503;
+      const hitsBefore = [...issuer.hits.values()].reduce((sum, n) => sum + n, 0);
+
+      const statuses = new Set<number>();
+      for (let i = 0; i < 40; i += 1) statuses.add((await get(token)).status);
+      const calls = [...issuer.hits.values()].reduce((sum, n) => sum + n, 0) - hitsBefore;
+      issuer.failWith = undefined;
+      await pause(5000);
+
+      expect([...statuses]).toEqual([503]);
+      // One discovery per cache (the gateway imitation's and the function's), remembered 5 s.
+      expect(calls).toBeLessThanOrEqual(4);
+      expect((await get(token)).status).toBe(200);
+    } finally {
+      await local.stop();
+    }
+  });
+
+  it('stops accepting a key replaced under the same kid after the refresh, and accepts its successor', async () => {
+    const { local, get } = await apiWith(issuer, { JWKS_MAX_AGE_SECONDS: '1' });
+    try {
+      const signedWithOldKey = issuer.token([workspaceId]);
+      expect((await get(signedWithOldKey)).status).toBe(200);
+
+      issuer.keys = [{ ...generateKey(), kid: issuer.currentKey.kid }];
+      const signedWithNewKey = issuer.token([workspaceId]);
+      await pause(1100);
+
+      expect((await get(signedWithOldKey)).status).toBe(401);
+      expect((await get(signedWithNewKey)).status).toBe(200);
+    } finally {
+      await local.stop();
+    }
+  });
+
+  it('never fetches keys for tokens of another issuer, whatever their kid', async () => {
+    const { local, get } = await apiWith(issuer);
+    const foreign = await TestIssuer.start();
+    try {
+      const answers = await Promise.all(
+        Array.from({ length: 20 }, (_, i) =>
+          get(
+            foreign.sign(
+              foreign.claims({ workspaces: [workspaceId] }),
+              {},
+              { ...foreign.currentKey, kid: `k${i}` },
+            ),
+          ),
+        ),
+      );
+
+      expect(answers.every((answer) => answer.status === 401)).toBe(true);
+      expect([...issuer.hits.values(), ...foreign.hits.values()].reduce((sum, n) => sum + n, 0)).toBe(0);
+    } finally {
+      await foreign.stop();
+      await local.stop();
+    }
+  });
+
+  it('refuses an ID token that the gateway lets through (typ JWT, no token_use, a nonce)', async () => {
+    const { local, get } = await apiWith(issuer);
+    try {
+      const idToken = issuer.sign(
+        issuer.claims({
+          workspaces: [workspaceId],
+          nonce: 'n-0S6_WzA2Mj',
+          at_hash: 'HK6E_P6Dh8Y93mRNtsDB1Q',
+        }),
+        { typ: 'JWT' },
+      );
+
+      const answer = await get(idToken);
+
+      expect(answer.status).toBe(401);
+      expect(json(answer)).toMatchObject({ code: 'unauthorized' });
     } finally {
       await local.stop();
     }

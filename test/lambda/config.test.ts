@@ -27,6 +27,8 @@ describe('loadConfig', () => {
       jwtLeewaySeconds: 0,
       jwksMaxAgeSeconds: 3600,
       jwksFetchTimeoutMs: 2000,
+      jwksFailureTtlSeconds: 10,
+      urlPolicy: { runtime: 'local' },
       dynamoDb: {
         endpoint: undefined,
         region: undefined,
@@ -93,9 +95,47 @@ describe('loadConfig', () => {
     'http://127.1.2.3',
     'http://127.100.200.254:9000',
     'http://[::1]:9000',
-    'http://host.docker.internal:9000',
   ])('accepts the loopback issuer %s over plain HTTP', (issuer) => {
     expect(loadConfig({ ...valid, JWT_ISSUER: issuer }).jwtIssuer).toBe(issuer);
+  });
+
+  describe('where the function runs', () => {
+    const samLocal = { AWS_SAM_LOCAL: 'true', AWS_LAMBDA_FUNCTION_NAME: 'GetPat' };
+    const deployed = { AWS_LAMBDA_FUNCTION_NAME: 'GetPat' };
+
+    it('accepts host.docker.internal over plain HTTP only inside sam local', () => {
+      const env = { ...valid, JWKS_URI: 'http://host.docker.internal:8001/jwks.json' };
+
+      expect(loadConfig({ ...env, ...samLocal }).jwksUri).toBe(env.JWKS_URI);
+      expect(problemsOf(env)).toEqual([expect.stringContaining('JWKS_URI must be')]);
+      expect(problemsOf({ ...env, ...deployed })).toEqual([expect.stringContaining('JWKS_URI must be')]);
+    });
+
+    it('refuses plain HTTP to loopback in a deployed function', () => {
+      expect(problemsOf({ ...valid, ...deployed, JWT_ISSUER: 'http://127.0.0.1:9001' })).toEqual([
+        expect.stringContaining('never in a deployed function'),
+      ]);
+    });
+
+    it('accepts a host.docker.internal DYNAMODB_ENDPOINT only inside sam local', () => {
+      const env = { ...valid, DYNAMODB_ENDPOINT: 'http://host.docker.internal:8000' };
+
+      expect(loadConfig({ ...env, ...samLocal }).dynamoDb.endpoint).toBe(env.DYNAMODB_ENDPOINT);
+      expect(problemsOf(env)).toEqual([expect.stringContaining('DYNAMODB_ENDPOINT')]);
+      expect(problemsOf({ ...env, ...deployed })).toEqual([expect.stringContaining('DYNAMODB_ENDPOINT')]);
+    });
+
+    it.each([
+      ['http://localhost:8000', false],
+      ['http://dynamodb.us-east-1.amazonaws.com', false],
+      ['https://dynamodb.evil.example.com', false],
+      ['https://dynamodb-fips.us-east-1.amazonaws.com', true],
+      ['https://vpce-1a2b.dynamodb.eu-west-1.vpce.amazonaws.com', true],
+    ])('in a deployed function, takes %s as DYNAMODB_ENDPOINT: %p', (endpoint, accepted) => {
+      expect(problemsOf({ ...valid, ...deployed, DYNAMODB_ENDPOINT: endpoint })).toEqual(
+        accepted ? [] : [expect.stringContaining('https:// AWS endpoint')],
+      );
+    });
   });
 
   it('applies the same rule to JWKS_URI', () => {
@@ -108,6 +148,8 @@ describe('loadConfig', () => {
     ['JWT_LEEWAY_SECONDS', '61'],
     ['JWT_LEEWAY_SECONDS', '-1'],
     ['JWKS_MAX_AGE_SECONDS', '7200'],
+    ['JWKS_FAILURE_CACHE_SECONDS', '31'],
+    ['JWKS_FAILURE_CACHE_SECONDS', '0'],
     ['DYNAMODB_MAX_ATTEMPTS', '0'],
     ['DYNAMODB_REQUEST_TIMEOUT_MS', 'fast'],
   ])('refuses %s=%s', (name, value) => {

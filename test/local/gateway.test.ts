@@ -1,6 +1,7 @@
 import { request } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import { loadConfig } from '../../lambda/config';
 import { ROUTES } from '../../lib/routes';
 import { createGateway, type LambdaHandler } from '../../local/gateway';
 import { GatewayJwtAuthorizer } from '../../local/gateway-authorizer';
@@ -20,11 +21,16 @@ interface Answer {
   body: string;
 }
 
+const authorizerFor = (from: TestIssuer) =>
+  new GatewayJwtAuthorizer(
+    loadConfig({ TABLE_NAME: 'unused', JWT_ISSUER: from.url, JWT_AUDIENCE: from.audience }),
+  );
+
 async function withGateway(options: { cors?: string[] }, run: (port: number) => Promise<void>) {
   const server = createGateway({
     routes: ROUTES,
     handlers: { getPat: (event, context) => handler(event, context) },
-    authorizer: new GatewayJwtAuthorizer({ issuer: issuer.url, audiences: [issuer.audience] }),
+    authorizer: authorizerFor(issuer),
     corsAllowedOrigins: options.cors ?? [],
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -191,7 +197,7 @@ describe('the gateway own answers', () => {
     const server = createGateway({
       routes: ROUTES,
       handlers: { getPat: (event, context) => handler(event, context) },
-      authorizer: new GatewayJwtAuthorizer({ issuer: down.url, audiences: [down.audience] }),
+      authorizer: authorizerFor(down),
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     try {

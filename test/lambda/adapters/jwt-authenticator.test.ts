@@ -160,6 +160,11 @@ describe('refused tokens (401 with an invalid_token challenge)', () => {
       () => issuer.sign(issuer.claims({ workspaces: [workspaceId] }), { typ: 'id_token+jwt' }),
       'not an access token',
     ],
+    ...(['nonce', 'at_hash', 'c_hash'] as const).map((claim): [string, () => string, string] => [
+      `an ID token recognised by its ${claim} claim (typ JWT, no token_use)`,
+      () => issuer.sign(issuer.claims({ workspaces: [workspaceId], [claim]: 'abc' }), { typ: 'JWT' }),
+      'not an access token',
+    ]),
     [
       'a token longer than 8 KiB',
       () => issuer.sign(issuer.claims({ workspaces: [workspaceId], padding: 'x'.repeat(8 * 1024) })),
@@ -297,18 +302,63 @@ describe('keys', () => {
   });
 
   it('answers 503 with Retry-After while the issuer is unreachable, then 200 once it is back', async () => {
-    const invoke = handlerFor({ JWKS_FETCH_TIMEOUT_MS: '500' }, own);
+    const invoke = handlerFor({ JWKS_FETCH_TIMEOUT_MS: '500', JWKS_FAILURE_CACHE_SECONDS: '1' }, own);
     const token = tokenOf(own);
     await own.stop();
 
     const down = await call(invoke, token);
     await own.restart();
+    const remembered = await call(invoke, token);
+    await new Promise((resolve) => setTimeout(resolve, 1000));
     const back = await call(invoke, token);
 
     expect(down.statusCode).toBe(503);
     expect(json(down)).toMatchObject({ code: 'service_unavailable' });
-    expect(Number(down.headers['retry-after'])).toBeGreaterThan(0);
+    expect(down.headers['retry-after']).toBe('1');
+    expect(remembered.statusCode).toBe(503);
     expect(back.statusCode).toBe(200);
+  });
+
+  it('remembers a failed key fetch: 40 requests during an outage cost the issuer one call', async () => {
+    const invoke = handlerFor({ JWKS_URI: own.jwksUri }, own);
+    own.failWith = 503;
+
+    const statuses = new Set<number>();
+    for (let i = 0; i < 40; i += 1) statuses.add((await call(invoke, tokenOf(own))).statusCode);
+
+    expect([...statuses]).toEqual([503]);
+    expect(own.fetches()).toBe(1);
+  });
+
+  it('stops trusting a key replaced under the same kid after the refresh, and trusts its successor', async () => {
+    const invoke = handlerFor({ JWKS_MAX_AGE_SECONDS: '1' }, own);
+    const signedWithOldKey = tokenOf(own);
+    expect((await call(invoke, signedWithOldKey)).statusCode).toBe(200);
+
+    own.keys = [{ ...generateKey(), kid: own.currentKey.kid }];
+    const signedWithNewKey = tokenOf(own);
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+
+    expect((await call(invoke, signedWithOldKey)).statusCode).toBe(401);
+    expect((await call(invoke, signedWithNewKey)).statusCode).toBe(200);
+  });
+
+  it('looks up no key for a token of another issuer, whatever its kid', async () => {
+    const invoke = handlerFor({}, own);
+    const foreign = await TestIssuer.start();
+
+    for (let i = 0; i < 5; i += 1) {
+      const token = foreign.sign(
+        foreign.claims({ workspaces: [workspaceId] }),
+        {},
+        { ...foreign.currentKey, kid: `k${i}` },
+      );
+      expect((await call(invoke, token)).statusCode).toBe(401);
+    }
+    await foreign.stop();
+
+    expect(own.fetches('/.well-known/openid-configuration') + own.fetches()).toBe(0);
+    expect(foreign.fetches('/.well-known/openid-configuration') + foreign.fetches()).toBe(0);
   });
 
   it('answers 503 when the issuer answers with an error page instead of keys', async () => {

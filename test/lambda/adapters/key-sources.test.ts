@@ -1,6 +1,5 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { ExpiringJwksCache } from '../../../lambda/adapters/jwks-cache';
 import { KeyFetcher, KeySourceUnavailableError } from '../../../lambda/adapters/key-fetcher';
 import { discoverJwksUri } from '../../../lambda/adapters/oidc-discovery';
 
@@ -28,7 +27,7 @@ afterAll(async () => {
 });
 beforeEach(() => routes.clear());
 
-const fetcher = new KeyFetcher({ timeoutMs: 300, maxBodyBytes: 1024 });
+const fetcher = new KeyFetcher({ timeoutMs: 300, maxBodyBytes: 1024, policy: { runtime: 'local' } });
 const discovery = (document: unknown) =>
   routes.set('/.well-known/openid-configuration', { body: JSON.stringify(document) });
 
@@ -62,6 +61,19 @@ describe('discoverJwksUri', () => {
 
     await expect(discoverJwksUri(base, fetcher)).rejects.toThrow(KeySourceUnavailableError);
     await expect(discoverJwksUri(base, fetcher)).rejects.toThrow(message);
+  });
+
+  it('refuses an https issuer whose document points jwks_uri at plain HTTP on loopback', async () => {
+    const tls = 'https://issuer.example.com';
+    const downgrading = {
+      policy: fetcher.policy,
+      fetch: async () =>
+        new TextEncoder().encode(JSON.stringify({ issuer: tls, jwks_uri: `${base}/keys` })).buffer,
+    } as unknown as KeyFetcher;
+
+    await expect(discoverJwksUri(tls, downgrading)).rejects.toThrow(
+      /an https issuer must publish an https jwks_uri/,
+    );
   });
 
   it('refuses a document that is not JSON', async () => {
@@ -110,34 +122,18 @@ describe('KeyFetcher', () => {
   });
 });
 
-describe('ExpiringJwksCache', () => {
-  it.each([
-    ['not JSON', 'not json'],
-    ['JSON without keys', '{"nokeys":[]}'],
-    ['keys that are not JWKs', '{"keys":[{"kty":7}]}'],
-  ])('treats a key set that is %s as unavailable keys', async (_, body) => {
-    routes.set('/jwks', { body });
-    const cache = new ExpiringJwksCache({ fetcher, maxAgeSeconds: 60 });
+describe('the URL policy of each runtime', () => {
+  const local = new KeyFetcher({ timeoutMs: 300, policy: { runtime: 'local' } });
+  const deployed = new KeyFetcher({ timeoutMs: 300, policy: { runtime: 'lambda' } });
 
-    await expect(cache.getJwks(`${base}/jwks`)).rejects.toThrow(KeySourceUnavailableError);
+  it('refuses plain HTTP to loopback in a deployed function, where loopback is the Runtime API', async () => {
+    routes.set('/doc', { body: '{}' });
+
+    await expect(local.fetch(`${base}/doc`)).resolves.toBeDefined();
+    await expect(deployed.fetch(`${base}/doc`)).rejects.toThrow(/not https or loopback/);
   });
 
-  it('serves a cached key set until it is older than its maximum age, then fetches it again', async () => {
-    let now = 0;
-    let hits = 0;
-    server.on('request', (req) => {
-      if (req.url === '/jwks') hits += 1;
-    });
-    routes.set('/jwks', { body: '{"keys":[{"kty":"RSA","kid":"k1","n":"AQAB","e":"AQAB"}]}' });
-    const cache = new ExpiringJwksCache({ fetcher, maxAgeSeconds: 60, now: () => now });
-    const jwt = { header: { kid: 'k1', alg: 'RS256' }, payload: {} } as never;
-
-    await cache.getJwk(`${base}/jwks`, jwt);
-    now = 59_999;
-    await cache.getJwk(`${base}/jwks`, jwt);
-    now = 60_000;
-    await cache.getJwk(`${base}/jwks`, jwt);
-
-    expect(hits).toBe(2);
+  it('refuses host.docker.internal outside sam local, without resolving it', async () => {
+    await expect(local.fetch('http://host.docker.internal:1/keys')).rejects.toThrow(/not https or loopback/);
   });
 });
