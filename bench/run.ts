@@ -18,8 +18,8 @@ import {
   statSync,
   writeFileSync,
 } from 'node:fs';
-import type { IncomingMessage, Server, ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { type AddressInfo, connect, createServer as createTcpServer, type Socket } from 'node:net';
 import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -27,7 +27,6 @@ import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { App, Stack } from 'aws-cdk-lib';
 import { Runtime } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
-import dynalite from 'dynalite';
 import { build, type Metafile } from 'esbuild';
 import { createDocumentClient } from '../lambda/adapters/dynamodb-client';
 import { JsonLogger } from '../lambda/adapters/json-logger';
@@ -42,6 +41,7 @@ import { DevIssuer, generateSigningKey } from '../local/dev-issuer';
 import { ensurePatsTable, localDocumentClient } from '../local/embedded-store';
 import { createPat } from '../local/pat-admin';
 import { sampleEvents } from '../local/sample-events';
+import { startDynamoDbLocal } from '../local/store/dynamodb-local';
 
 const ROOT = join(__dirname, '..');
 const OUT = join(__dirname, '.out');
@@ -282,11 +282,19 @@ async function main() {
   ];
   const variants = [chosen, floor, floorFullChain, empty, defaults, ...levers];
 
-  log('starting dynalite and a loopback issuer…');
-  const store: Server = dynalite({ createTableMs: 0 });
+  log('starting DynamoDB Local and a loopback issuer…');
+  const dynamoDbLocal = await startDynamoDbLocal({ port: 0 });
+  // A TCP pass-through in front of it, to count the connections the client opens.
   let connections = 0;
-  store.on('connection', () => {
+  const sockets = new Set<Socket>();
+  const store = createTcpServer((socket) => {
     connections += 1;
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+    const upstream = connect(dynamoDbLocal.port, '127.0.0.1');
+    socket.pipe(upstream).pipe(socket);
+    socket.on('error', () => upstream.destroy());
+    upstream.on('error', () => socket.destroy());
   });
   await new Promise<void>((resolve) => store.listen(0, '127.0.0.1', resolve));
   const endpoint = `http://127.0.0.1:${(store.address() as AddressInfo).port}`;
@@ -478,7 +486,9 @@ async function main() {
   client.destroy();
   admin.destroy();
   stubClient.destroy();
+  for (const socket of sockets) socket.destroy();
   await new Promise<void>((resolve) => store.close(() => resolve()));
+  await dynamoDbLocal.close();
 
   // -------------------------------------------------------------------------------------------
   // Report
@@ -571,7 +581,7 @@ async function main() {
         `| ${variant.what} | ${kb(bytes(variant))} | ${ratio(bytes(variant), chosenBytes)} | ${ms(load(variant).median)} | ${ratio(load(variant).median, load(chosen).median)} |`,
     ),
     '',
-    '### Warm (same process, same document client, dynalite on loopback, interleaved)',
+    '### Warm (same process, same document client, DynamoDB Local on loopback, interleaved)',
     '',
     '| | median | p99 | mean | sequential throughput |',
     '|---|---|---|---|---|',

@@ -7,10 +7,9 @@ import {
   randomUUID,
 } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { join } from 'node:path';
-import { listen } from './listen';
+import { type Listening, listenAll } from './listen';
 
 export interface SigningKey {
   readonly kid: string;
@@ -64,8 +63,8 @@ export interface DevIssuerOptions {
   readonly keys: SigningKey[];
   /** @default 0 (any free port) */
   readonly port?: number;
-  /** Address to listen on. @default '127.0.0.1' */
-  readonly bindHost?: string;
+  /** Addresses to listen on. @default ['127.0.0.1'] */
+  readonly bindHosts?: readonly string[];
   /** Host name in the issuer URL (the tokens' `iss`). @default 'localhost' */
   readonly publicHost?: string;
 }
@@ -76,14 +75,14 @@ export interface DevIssuerOptions {
  */
 export class DevIssuer {
   keys: SigningKey[];
-  private server: Server | undefined;
+  private listening: Listening | undefined;
   private issuerUrl = '';
-  private readonly bindHost: string;
+  private readonly bindHosts: readonly string[];
   private readonly publicHost: string;
 
   protected constructor(options: DevIssuerOptions) {
     this.keys = options.keys;
-    this.bindHost = options.bindHost ?? '127.0.0.1';
+    this.bindHosts = options.bindHosts ?? ['127.0.0.1'];
     this.publicHost = options.publicHost ?? 'localhost';
   }
 
@@ -113,11 +112,9 @@ export class DevIssuer {
   }
 
   async stop(): Promise<void> {
-    const server = this.server;
-    this.server = undefined;
-    if (server === undefined) return;
-    server.closeAllConnections();
-    await new Promise<void>((resolve) => server.close(() => resolve()));
+    const listening = this.listening;
+    this.listening = undefined;
+    await listening?.close();
   }
 
   /** Starts again on the same port after `stop`, as an issuer back from an outage. */
@@ -152,10 +149,13 @@ export class DevIssuer {
   }
 
   protected async listen(port: number): Promise<void> {
-    const server = createServer((req, res) => this.handle(req, res));
-    await listen(server, port, this.bindHost, 'DEV_ISSUER_PORT');
-    this.server = server;
-    this.issuerUrl = `http://${this.publicHost}:${(server.address() as AddressInfo).port}`;
+    this.listening = await listenAll(
+      () => createServer((req, res) => this.handle(req, res)),
+      port,
+      this.bindHosts,
+      'DEV_ISSUER_PORT',
+    );
+    this.issuerUrl = `http://${this.publicHost}:${this.listening.port}`;
   }
 }
 

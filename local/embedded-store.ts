@@ -1,6 +1,3 @@
-import { mkdirSync } from 'node:fs';
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import {
   CreateTableCommand,
@@ -9,36 +6,25 @@ import {
   ResourceNotFoundException,
 } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import dynalite from 'dynalite';
 import { patsTableCreateInput } from '../lambda/adapters/pats-table-schema';
-import { listen } from './listen';
+import { type RunningDynamoDbLocal, startDynamoDbLocal } from './store/dynamodb-local';
 
 /**
- * The embedded DynamoDB-compatible store (dynalite): on disk under the data folder, or in memory.
- * It listens on a real port so the AWS CLI and SDKs can use it too.
+ * The embedded store: DynamoDB Local (AWS's own emulator: transactions, DynamoDB's validation), on
+ * disk under the data folder or in memory, on a real port so the AWS CLI and SDKs can use it too,
+ * and reachable only from this machine (see `store/LoopbackDynamoDbLocal.java`).
  */
-export async function startEmbeddedStore(options: {
+export function startEmbeddedStore(options: {
   port: number;
-  host: string;
+  hosts: readonly string[];
   dataDir: string;
   inMemory: boolean;
-}): Promise<{ endpoint: string; close: () => Promise<void> }> {
-  let path: string | undefined;
-  if (!options.inMemory) {
-    path = join(options.dataDir, 'dynamodb');
-    mkdirSync(path, { recursive: true });
-  }
-  const server: Server = dynalite({ ...(path !== undefined ? { path } : {}), createTableMs: 0 });
-  await listen(server, options.port, options.host, 'DYNAMODB_PORT');
-  const endpoint = `http://localhost:${(server.address() as AddressInfo).port}`;
-  return {
-    endpoint,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections?.();
-        server.close(() => resolve());
-      }),
-  };
+}): Promise<RunningDynamoDbLocal> {
+  return startDynamoDbLocal({
+    port: options.port,
+    listen: options.hosts,
+    dbPath: options.inMemory ? undefined : join(options.dataDir, 'dynamodb-local'),
+  });
 }
 
 /** A document client for a local endpoint (any credentials do). */
@@ -73,7 +59,7 @@ export async function ensurePatsTable(
 }
 
 /**
- * A new table is CREATING for a moment, even in dynalite, and reads fail until it is ACTIVE.
+ * A new table may be CREATING for a moment, and reads fail until it is ACTIVE.
  * (The SDK's own waiter polls every 20 s at best: far too slow for a local start.)
  */
 async function waitUntilActive(

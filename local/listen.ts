@@ -1,4 +1,5 @@
 import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 
 /** A port already taken, reported in one line that names the variable that changes it. */
 export class PortInUseError extends Error {
@@ -23,13 +24,60 @@ export function listen(server: Server, port: number, host: string, variable: str
   });
 }
 
+/** One server per address, all on the same port, closed together. */
+export interface Listening {
+  readonly port: number;
+  readonly servers: readonly Server[];
+  close(): Promise<void>;
+}
+
+/**
+ * Listens on every address of `hosts` with a server made by `create` (a Node.js server listens on
+ * one address only). With port 0 the first address picks a free port and the others take it.
+ */
+export async function listenAll(
+  create: () => Server,
+  port: number,
+  hosts: readonly string[],
+  variable: string,
+): Promise<Listening> {
+  const servers: Server[] = [];
+  const close = async () => {
+    await Promise.all(
+      servers.map(
+        (server) =>
+          new Promise<void>((resolve) => {
+            server.closeAllConnections();
+            server.close(() => resolve());
+          }),
+      ),
+    );
+  };
+  let chosen = port;
+  try {
+    for (const host of hosts) {
+      const server = create();
+      await listen(server, chosen, host, variable);
+      servers.push(server);
+      chosen = (server.address() as AddressInfo).port;
+    }
+  } catch (error) {
+    await close();
+    throw error;
+  }
+  return { port: chosen, servers, close };
+}
+
 /**
  * Fails early, with the one-line message, when a port is taken: checked for every port before
  * anything starts, so a clash never leaves a half-started set of servers behind.
  */
-export async function assertPortFree(port: number, host: string, variable: string): Promise<void> {
+export async function assertPortFree(
+  port: number,
+  hosts: readonly string[],
+  variable: string,
+): Promise<void> {
   if (port === 0) return;
-  const probe = createServer();
-  await listen(probe, port, host, variable);
-  await new Promise<void>((resolve) => probe.close(() => resolve()));
+  const probe = await listenAll(() => createServer(), port, hosts, variable);
+  await probe.close();
 }

@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { join } from 'node:path';
 import { PATS_TABLE } from '../lambda/adapters/pats-table-schema';
 
@@ -10,8 +11,11 @@ export interface LocalConfig {
   readonly port: number;
   readonly dynamoDbPort: number;
   readonly devIssuerPort: number;
-  /** Address every local server listens on; 0.0.0.0 lets a SAM container on Linux reach them. */
-  readonly bindHost: string;
+  /**
+   * Addresses every local server listens on: loopback, and perhaps the Docker bridge so that a SAM
+   * container on Linux reaches them. Never every interface: the store holds token hashes.
+   */
+  readonly bindHosts: readonly string[];
   /** Folder for the embedded store's data, the dev issuer's key and the demo ids (git-ignored). */
   readonly dataDir: string;
   /** Keep the embedded store in memory: nothing survives a restart. */
@@ -59,10 +63,10 @@ export function loadLocalConfig(
     );
   }
   return {
+    bindHosts: bindHosts(value('LOCAL_BIND_HOST')),
     port: port('PORT', 8080),
     dynamoDbPort: port('DYNAMODB_PORT', 8000),
     devIssuerPort: port('DEV_ISSUER_PORT', 8001),
-    bindHost: value('LOCAL_BIND_HOST') ?? '127.0.0.1',
     dataDir: value('LOCAL_DATA_DIR') ?? join(process.cwd(), '.local'),
     inMemory:
       argv.includes('--in-memory') || value('LOCAL_IN_MEMORY') === '1' || value('LOCAL_IN_MEMORY') === 'true',
@@ -80,6 +84,36 @@ export function loadLocalConfig(
       .filter((origin) => origin !== ''),
     env,
   };
+}
+
+const WILDCARDS = new Set(['0.0.0.0', '::', '[::]']);
+
+/**
+ * `LOCAL_BIND_HOST`: comma-separated IP addresses, one of them loopback (the banner, the CLIs and
+ * the tests use localhost). A wildcard is refused: it would put the store, the dev issuer and the
+ * API on the LAN. SAM on Linux needs the Docker bridge address instead (see the README).
+ */
+function bindHosts(raw: string | undefined): string[] {
+  const hosts = (raw ?? '127.0.0.1')
+    .split(',')
+    .map((host) => host.trim())
+    .filter((host) => host !== '');
+  for (const host of hosts) {
+    if (WILDCARDS.has(host)) {
+      throw new LocalConfigError(
+        `LOCAL_BIND_HOST=${host} would expose the store (token hashes), the dev issuer and the API to your network: list addresses instead, e.g. LOCAL_BIND_HOST=127.0.0.1,172.17.0.1 for SAM on Linux (172.17.0.1 being docker0's address).`,
+      );
+    }
+    if (isIP(host) === 0) {
+      throw new LocalConfigError(`LOCAL_BIND_HOST must list IP addresses such as 127.0.0.1 (got "${host}")`);
+    }
+  }
+  if (!hosts.some((host) => host === '::1' || host.startsWith('127.'))) {
+    throw new LocalConfigError(
+      `LOCAL_BIND_HOST must include a loopback address such as 127.0.0.1 (got "${raw}")`,
+    );
+  }
+  return hosts;
 }
 
 /** The dev issuer's `iss` for a port: what tokens carry and what the function expects. */

@@ -1,5 +1,3 @@
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { ConfigurationError, loadConfig } from '../lambda/config';
 import { createDependencies } from '../lambda/dependencies';
 import { createGetPatHandler } from '../lambda/http/get-pat-handler';
@@ -11,8 +9,9 @@ import { demoToken as makeDemoToken } from './dev-token';
 import { ensurePatsTable, localDocumentClient, startEmbeddedStore } from './embedded-store';
 import { createGateway, type LambdaHandler } from './gateway';
 import { GatewayJwtAuthorizer } from './gateway-authorizer';
-import { assertPortFree, listen, PortInUseError } from './listen';
+import { assertPortFree, listenAll, PortInUseError } from './listen';
 import { type LocalConfig, LocalConfigError, loadLocalConfig } from './local-config';
+import { JavaUnavailableError } from './store/dynamodb-local';
 
 export interface RunningLocalApi {
   readonly url: string;
@@ -39,11 +38,11 @@ export async function startLocalApi(
     for (const closer of closers.reverse()) await closer();
   };
   try {
-    await assertPortFree(config.port, config.bindHost, 'PORT');
+    await assertPortFree(config.port, config.bindHosts, 'PORT');
     if (config.dynamoDbEndpoint === undefined)
-      await assertPortFree(config.dynamoDbPort, config.bindHost, 'DYNAMODB_PORT');
+      await assertPortFree(config.dynamoDbPort, config.bindHosts, 'DYNAMODB_PORT');
     if (config.external === undefined)
-      await assertPortFree(config.devIssuerPort, config.bindHost, 'DEV_ISSUER_PORT');
+      await assertPortFree(config.devIssuerPort, config.bindHosts, 'DEV_ISSUER_PORT');
 
     let dynamoDbEndpoint = config.dynamoDbEndpoint;
     if (dynamoDbEndpoint === undefined) {
@@ -53,7 +52,7 @@ export async function startLocalApi(
       }
       const store = await startEmbeddedStore({
         port: config.dynamoDbPort,
-        host: config.bindHost,
+        hosts: config.bindHosts,
         dataDir: config.dataDir,
         inMemory: config.inMemory,
       });
@@ -71,7 +70,7 @@ export async function startLocalApi(
       const devIssuer = await DevIssuer.start({
         keys: [key],
         port: config.devIssuerPort,
-        bindHost: config.bindHost,
+        bindHosts: config.bindHosts,
       });
       closers.push(() => devIssuer.stop());
       issuer = devIssuer.url;
@@ -91,22 +90,21 @@ export async function startLocalApi(
       AWS_REGION: config.env.AWS_REGION ?? 'us-east-1',
     });
     const getPat = createGetPatHandler(createDependencies(functionConfig)) as unknown as LambdaHandler;
-    const gateway: Server = createGateway({
+    const gatewayOptions = {
       routes: ROUTES,
       handlers: { getPat },
       authorizer: new GatewayJwtAuthorizer(functionConfig),
       corsAllowedOrigins: config.corsAllowedOrigins,
       log,
-    });
-    await listen(gateway, config.port, config.bindHost, 'PORT');
-    closers.push(
-      () =>
-        new Promise<void>((resolve) => {
-          gateway.closeAllConnections();
-          gateway.close(() => resolve());
-        }),
+    };
+    const gateway = await listenAll(
+      () => createGateway(gatewayOptions),
+      config.port,
+      config.bindHosts,
+      'PORT',
     );
-    const url = `http://localhost:${(gateway.address() as AddressInfo).port}`;
+    closers.push(gateway.close);
+    const url = `http://localhost:${gateway.port}`;
     return { url, dynamoDbEndpoint, issuer, demoToken, demoSecret, close };
   } catch (error) {
     await close();
@@ -161,6 +159,7 @@ if (require.main === module) {
     // Problems the user can fix get one line; anything else its message, never a stack trace.
     const known =
       error instanceof PortInUseError ||
+      error instanceof JavaUnavailableError ||
       error instanceof LocalConfigError ||
       error instanceof ConfigurationError;
     process.stderr.write(

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { dynamoDbTimeBudgetMs, loadConfig } from '../../lambda/config';
 import { localDocumentClient } from '../../local/embedded-store';
 import { createPat } from '../../local/pat-admin';
-import { TestDynamo } from '../support/dynalite';
+import { TestDynamo } from '../support/dynamodb';
 import { FaultProxy } from '../support/fault-proxy';
 import { generateKey, TestIssuer } from '../support/issuer';
 import { startInProcessApi } from '../support/local-api';

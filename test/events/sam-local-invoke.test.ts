@@ -8,7 +8,7 @@ import { DEMO, seedDemo } from '../../local/demo';
 import { newPatSecret } from '../../local/pat-admin';
 import { SAMPLE_STATUS, type SampleName, samEnvVars, sampleEvents } from '../../local/sample-events';
 import { BASE_CONTEXT } from '../support/cdk';
-import { TestDynamo } from '../support/dynalite';
+import { TestDynamo } from '../support/dynamodb';
 import { TestIssuer } from '../support/issuer';
 import { ROOT, runProcess } from '../support/processes';
 

@@ -1,8 +1,8 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DEMO } from '../../local/demo';
-import { TestDynamo } from '../support/dynalite';
+import { TestDynamo } from '../support/dynamodb';
 import { TestIssuer } from '../support/issuer';
 import { freePort, runCli, type ServerProcess, startServer } from '../support/processes';
 
@@ -222,6 +222,80 @@ describe('npm start with the embedded store and the dev issuer', () => {
 
     expect(clash).toBeInstanceOf(Error);
     expect((clash as Error).message).toMatch(new RegExp(`Port ${env.PORT} is already in use: set PORT`));
+  });
+});
+
+describe('where npm start listens', () => {
+  const reach = (url: string) =>
+    fetch(url).then(
+      (response) => response.status,
+      () => 'refused',
+    );
+
+  it('listens on each address of LOCAL_BIND_HOST and on no other', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'pats-local-'));
+    const env: Env = { ...(await localEnv(dataDir)), LOCAL_BIND_HOST: '127.0.0.1,127.0.0.2' };
+    const server = await startServer(env, ['--in-memory']);
+    try {
+      const on = (address: string) => ({
+        api: reach(`http://${address}:${env.PORT}/api/v1/pats/${DEMO.patId}`),
+        issuer: reach(`http://${address}:${env.DEV_ISSUER_PORT}/.well-known/jwks.json`),
+        store: reach(`http://${address}:${env.DYNAMODB_PORT}/`),
+      });
+      const [second, unlisted] = [on('127.0.0.2'), on('127.0.0.3')];
+
+      expect(await second.api).toBe(401);
+      expect(await second.issuer).toBe(200);
+      expect(await second.store).toBe(400);
+      expect([await unlisted.api, await unlisted.issuer, await unlisted.store]).toEqual([
+        'refused',
+        'refused',
+        'refused',
+      ]);
+    } finally {
+      await server.stop();
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+
+  it.each(['0.0.0.0', '::'])(
+    'refuses LOCAL_BIND_HOST=%s, which would expose the store to the network',
+    async (host) => {
+      const dataDir = mkdtempSync(join(tmpdir(), 'pats-local-'));
+      try {
+        const refused = await startServer({ ...(await localEnv(dataDir)), LOCAL_BIND_HOST: host }).catch(
+          (error: Error) => error.message,
+        );
+
+        expect(refused).toMatch(/exited with 1/);
+        expect(refused).toContain(`npm start: LOCAL_BIND_HOST=${host} would expose the store`);
+        expect(refused).not.toMatch(/^\s+at /m);
+      } finally {
+        rmSync(dataDir, { recursive: true, force: true });
+      }
+    },
+  );
+
+  it('says in one sentence that the embedded store needs Java, and how to do without', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'pats-local-'));
+    const bin = mkdtempSync(join(tmpdir(), 'pats-path-'));
+    // A PATH holding node and nothing else: no java.
+    symlinkSync(process.execPath, join(bin, 'node'));
+    try {
+      const refused = await startServer({ ...(await localEnv(dataDir)), PATH: bin }).catch(
+        (error: Error) => error.message,
+      );
+
+      expect(refused).toMatch(/exited with 1/);
+      expect(refused).toContain(
+        'npm start: Java was not found: the embedded store is DynamoDB Local, which needs Java 17',
+      );
+      expect(refused).toContain('DYNAMODB_ENDPOINT');
+      expect(refused).not.toMatch(/^\s+at /m);
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true });
+      rmSync(bin, { recursive: true, force: true });
+    }
   });
 });
 

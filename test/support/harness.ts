@@ -1,10 +1,9 @@
-import { randomUUID } from 'node:crypto';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { loadConfig } from '../../lambda/config';
 import { createDependencies } from '../../lambda/dependencies';
 import { createGetPatHandler } from '../../lambda/http/get-pat-handler';
 import type { HttpResult } from '../../lambda/http/responses';
-import { TestDynamo } from './dynalite';
+import { newTableName, TestDynamo } from './dynamodb';
 import { lambdaContext } from './events';
 import { TestIssuer } from './issuer';
 import { schemaValidator } from './openapi';
@@ -79,9 +78,9 @@ export function assertConformsToContract(result: HttpResult): void {
   }
 }
 
-export const newTableName = () => `pats-${randomUUID()}`;
+export { newTableName };
 
-/** dynalite with a fresh PAT table holding one PAT of `workspaceId`, and a real issuer, both started. */
+/** DynamoDB Local with a fresh PAT table holding one PAT of `workspaceId`, and a real issuer, both started. */
 export async function startBackends(workspaceId: string) {
   const [dynamo, issuer] = await Promise.all([TestDynamo.start(), TestIssuer.start()]);
   const tableName = newTableName();

@@ -5,11 +5,13 @@ import { loadOrCreateDevKey } from '../../local/dev-issuer';
 import { devToken } from '../../local/dev-token';
 import { loadLocalConfig } from '../../local/local-config';
 import { type RunningLocalApi, startLocalApi } from '../../local/server';
+import { newTableName } from './dynamodb';
 
 /**
  * The local API of `npm start`, started in this process (so its logs can be captured) on free
- * ports, with an in-memory store unless DYNAMODB_ENDPOINT is given, and the dev issuer unless
- * JWT_ISSUER is. Everything else is the real thing, reached over real HTTP.
+ * ports, against a table of its own in the run's DynamoDB Local (unless DYNAMODB_ENDPOINT is
+ * given), with the dev issuer unless JWT_ISSUER is given. Everything else is the real thing,
+ * reached over real HTTP.
  */
 export async function startInProcessApi(env: Record<string, string> = {}) {
   const dataDir = mkdtempSync(join(tmpdir(), 'pats-api-'));
@@ -20,6 +22,8 @@ export async function startInProcessApi(env: Record<string, string> = {}) {
     LOCAL_DATA_DIR: dataDir,
     LOCAL_IN_MEMORY: '1',
     AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+    DYNAMODB_ENDPOINT: process.env.TEST_DYNAMODB_ENDPOINT ?? '',
+    TABLE_NAME: newTableName(),
     ...env,
   });
   const requestLog: string[] = [];

@@ -13,16 +13,27 @@ export interface RawAnswer {
  * it. Unlike `fetch` or `http.request`, nothing is normalised or refused on the client side: paths
  * with `..`, raw NUL or non-ASCII bytes, repeated headers all reach the server as written.
  */
-export function rawRequest(port: number, request: Buffer | string, timeoutMs = 10_000): Promise<RawAnswer> {
+export function rawRequest(
+  port: number,
+  request: Buffer | string,
+  timeoutMs = 10_000,
+  host = '127.0.0.1',
+): Promise<RawAnswer> {
   return new Promise((resolve, reject) => {
-    const socket = connect({ host: '127.0.0.1', port });
+    const socket = connect({ host, port });
     const chunks: Buffer[] = [];
     const timer = setTimeout(() => {
       socket.destroy();
       reject(new Error(`no complete answer within ${timeoutMs} ms to ${String(request).slice(0, 120)}`));
     }, timeoutMs);
     socket.on('data', (chunk) => chunks.push(chunk));
-    socket.on('error', () => undefined);
+    socket.on('error', (error) => {
+      // Nothing was received: the connection itself failed (refused, reset before any answer).
+      if (chunks.length === 0) {
+        clearTimeout(timer);
+        reject(error);
+      }
+    });
     socket.on('close', () => {
       clearTimeout(timer);
       const raw = Buffer.concat(chunks).toString('latin1');

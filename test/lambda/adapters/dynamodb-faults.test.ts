@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { dynamoDbTimeBudgetMs, loadConfig } from '../../../lambda/config';
-import type { TestDynamo } from '../../support/dynalite';
+import type { TestDynamo } from '../../support/dynamodb';
 import { getPatEvent } from '../../support/events';
 import { FaultProxy } from '../../support/fault-proxy';
 import { buildHandler, functionEnv, type Invoke, json, startBackends } from '../../support/harness';

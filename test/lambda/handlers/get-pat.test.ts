@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { TestDynamo } from '../../support/dynalite';
+import { TestDynamo } from '../../support/dynamodb';
 import { getPatEvent, lambdaContext } from '../../support/events';
 import { functionEnv, newTableName } from '../../support/harness';
 import { TestIssuer } from '../../support/issuer';

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { TestDynamo } from '../../support/dynalite';
+import { TestDynamo } from '../../support/dynamodb';
 import { getPatEvent } from '../../support/events';
 import { buildHandler, functionEnv, type Invoke, json, newTableName } from '../../support/harness';
 import { TestIssuer } from '../../support/issuer';

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { PATS_METRICS } from '../../../lambda/adapters/emf-metrics';
-import type { TestDynamo } from '../../support/dynalite';
+import type { TestDynamo } from '../../support/dynamodb';
 import { getPatEvent } from '../../support/events';
 import { buildHandler, functionEnv, type Invoke, startBackends } from '../../support/harness';
 import type { TestIssuer } from '../../support/issuer';

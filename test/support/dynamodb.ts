@@ -1,22 +1,22 @@
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { randomUUID } from 'node:crypto';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
-import dynalite from 'dynalite';
 import { ensurePatsTable } from '../../local/embedded-store';
 
-/** A real DynamoDB-compatible server (dynalite, in memory) on 127.0.0.1, started by the test itself. */
+/**
+ * The run's DynamoDB Local (started once by `global-setup.ts`), seen through a client of this
+ * suite. Each suite creates its own tables (`createPatsTable` with a random name), so suites
+ * running side by side never share data.
+ */
 export class TestDynamo {
   private constructor(
-    private readonly server: Server,
     readonly endpoint: string,
     readonly client: DynamoDBDocumentClient,
   ) {}
 
   static async start(): Promise<TestDynamo> {
-    const server: Server = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    const endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const endpoint = process.env.TEST_DYNAMODB_ENDPOINT;
+    if (endpoint === undefined) throw new Error('TEST_DYNAMODB_ENDPOINT is not set: run the tests with jest');
     const client = DynamoDBDocumentClient.from(
       new DynamoDBClient({
         endpoint,
@@ -24,12 +24,13 @@ export class TestDynamo {
         credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
       }),
     );
-    return new TestDynamo(server, endpoint, client);
+    return new TestDynamo(endpoint, client);
   }
 
-  /** Creates the PAT table the way `npm start` does, and waits until it is ACTIVE. */
-  async createPatsTable(tableName: string): Promise<void> {
+  /** Creates a PAT table the way `npm start` does (ACTIVE when this returns). */
+  async createPatsTable(tableName: string = newTableName()): Promise<string> {
     await ensurePatsTable(this.client, tableName);
+    return tableName;
   }
 
   async put(tableName: string, item: Record<string, unknown>): Promise<void> {
@@ -38,7 +39,7 @@ export class TestDynamo {
 
   async stop(): Promise<void> {
     this.client.destroy();
-    this.server.closeAllConnections?.();
-    await new Promise<void>((resolve) => this.server.close(() => resolve()));
   }
 }
+
+export const newTableName = () => `pats-${randomUUID()}`;
