@@ -72,6 +72,10 @@ export function readAppSettings(node: Node): AppSettings {
   for (const origin of corsAllowedOrigins) {
     if (!isOrigin(origin)) {
       problems.push(`corsAllowedOrigins must list origins such as https://app.example.com (got "${origin}")`);
+    } else if (stage?.production && !origin.startsWith('https://')) {
+      problems.push(
+        `corsAllowedOrigins of stage ${stage.name} must be https:// origins: a page served over plain HTTP can be altered on the way (got "${origin}")`,
+      );
     }
   }
 
@@ -109,7 +113,9 @@ function withOverrides(
     problems.push(`tableRemovalPolicy must be retain or destroy (got "${removal}")`);
   }
   const retention = number('logRetentionDays');
-  const reserved = number('reservedConcurrency');
+  // `none` turns a stage's default reservation off (accounts whose concurrency quota is too small).
+  const reservedText = text('reservedConcurrency');
+  const reserved = reservedText === 'none' ? undefined : number('reservedConcurrency');
   return {
     ...stage,
     ...(retention !== undefined ? { logRetention: retention as RetentionDays } : {}),
@@ -118,7 +124,7 @@ function withOverrides(
       rateLimit: number('throttleRateLimit') ?? stage.throttle.rateLimit,
       burstLimit: number('throttleBurstLimit') ?? stage.throttle.burstLimit,
     },
-    reservedConcurrency: reserved ?? stage.reservedConcurrency,
+    reservedConcurrency: reservedText === 'none' ? undefined : (reserved ?? stage.reservedConcurrency),
     alarmEmail: text('alarmEmail') ?? stage.alarmEmail,
     ...(removal === 'destroy' ? { removalPolicy: RemovalPolicy.DESTROY, deletionProtection: false } : {}),
     ...(removal === 'retain' ? { removalPolicy: RemovalPolicy.RETAIN, deletionProtection: true } : {}),

@@ -1,4 +1,4 @@
-import { CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
+import { CfnOutput, CfnRule, Duration, Fn, Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import type { AppSettings } from './app-context';
 import { FUNCTION_TIMEOUT_SECONDS, GetPatFunction } from './constructs/get-pat-function';
@@ -18,6 +18,21 @@ export class PatsApiStack extends Stack {
     super(scope, id, props);
     const { settings } = props;
     const { stage } = settings;
+
+    if (settings.localInvoke) {
+      // A template for `sam local invoke` points the function at host.docker.internal. SAM ignores
+      // rules; CloudFormation evaluates them before any change, and this one can never hold, so
+      // the template cannot be deployed by mistake. (The function would also refuse to start.)
+      new CfnRule(this, 'SamLocalInvokeOnly', {
+        assertions: [
+          {
+            assert: Fn.conditionEquals('synthesized-for-sam-local-invoke', 'deployable'),
+            assertDescription:
+              'This template was synthesized with -c localInvoke=true, for sam local invoke only. Synthesize without localInvoke to deploy.',
+          },
+        ],
+      });
+    }
 
     const { table } = new PatsTable(this, 'Pats', {
       removalPolicy: stage.removalPolicy,

@@ -43,8 +43,11 @@ export interface StageSettings {
   readonly throttle: { readonly rateLimit: number; readonly burstLimit: number };
   readonly memorySize: number;
   /**
-   * Concurrency reserved for the function (also its ceiling). Unset by default: a new account's
-   * unreserved pool must keep at least 100, so small accounts cannot reserve any.
+   * Concurrency reserved for the function, which is also its ceiling: it keeps capacity for the
+   * API when other functions of the account are busy, and caps what the API can take from them
+   * (and how hard a traffic spike hits the issuer and DynamoDB). `prod` reserves 100
+   * (docs/operations.md explains the number); `dev` none, since an account must keep 100
+   * unreserved and small accounts cannot reserve any. `-c reservedConcurrency=none` turns it off.
    */
   readonly reservedConcurrency: number | undefined;
   readonly alarms: AlarmThresholds;
@@ -73,7 +76,7 @@ export const STAGES: Readonly<Record<string, StageSettings>> = {
     logRetention: 365,
     throttle: { rateLimit: 500, burstLimit: 1000 },
     memorySize: 512,
-    reservedConcurrency: undefined,
+    reservedConcurrency: 100,
     alarms: DEFAULT_ALARM_THRESHOLDS,
     alarmEmail: undefined,
   },

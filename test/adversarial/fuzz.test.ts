@@ -303,6 +303,14 @@ describe('fuzzing the running local API', () => {
         fc.constant([AUDIENCE, 7]),
       ),
       client_id: fc.oneof(fc.constant(undefined), fc.constant(AUDIENCE), fc.constant('other')),
+      // ID tokens: a token_use other than access, or a claim only ID tokens carry.
+      token_use: fc.oneof(fc.constant(undefined), fc.constant('access'), fc.constant('id')),
+      idTokenClaim: fc.oneof(
+        fc.constant(undefined),
+        fc.constant(['nonce', 'n-0S6_WzA2Mj'] as const),
+        fc.constant(['at_hash', 'HK6E_P6Dh8Y93mRNtsDB1Q'] as const),
+        fc.constant(['c_hash', 'LDktKdoQak3Pk0cnXxCltA'] as const),
+      ),
       workspaces: fc.oneof(
         fc.constant([workspaceId]),
         fc.constant(workspaceId),
@@ -316,15 +324,19 @@ describe('fuzzing the running local API', () => {
           .map((n) => [...Array.from({ length: n }, () => randomUUID()), workspaceId]),
       ),
     });
-    await property(claimsArbitrary, async (claims) => {
+    await property(claimsArbitrary, async ({ idTokenClaim, ...claims }) => {
       const payload = Object.fromEntries(
-        Object.entries({ iss: local.api.issuer, sub: 'fuzzer', iat: now - 5, ...claims }).filter(
-          ([, v]) => v !== undefined,
-        ),
+        Object.entries({
+          iss: local.api.issuer,
+          sub: 'fuzzer',
+          iat: now - 5,
+          ...claims,
+          ...(idTokenClaim !== undefined ? { [idTokenClaim[0]]: idTokenClaim[1] } : {}),
+        }).filter(([, v]) => v !== undefined),
       );
       const token = signJwt({ alg: 'RS256', typ: 'JWT', kid: key.kid }, payload, key.privateKey);
       const answer = await send(`${API}${patId}`, ok(token));
-      const expected = expectedStatus(claims, token, now);
+      const expected = expectedStatus({ ...claims, idToken: idTokenClaim !== undefined }, token, now);
       assertSafe(answer, expected, `claims ${JSON.stringify(claims).slice(0, 200)}`);
     });
     await assertStillServing();
@@ -342,7 +354,15 @@ describe('fuzzing the running local API', () => {
 
 /** The model of the contract's JWT rules for a well-signed token, as a set of acceptable statuses. */
 function expectedStatus(
-  claims: { exp: unknown; nbf: unknown; aud: unknown; client_id: unknown; workspaces: unknown },
+  claims: {
+    exp: unknown;
+    nbf: unknown;
+    aud: unknown;
+    client_id: unknown;
+    token_use: unknown;
+    idToken: boolean;
+    workspaces: unknown;
+  },
   token: string,
   now: number,
 ): number[] {
@@ -362,6 +382,8 @@ function expectedStatus(
           claims.aud.every((a) => typeof a === 'string') &&
           claims.aud.includes(AUDIENCE);
   if (!(expOk && nbfOk && audOk)) return [401];
+  // The gateway lets ID tokens through when their audience matches; the function refuses them.
+  if (claims.idToken || (claims.token_use !== undefined && claims.token_use !== 'access')) return [401];
   const members = Array.isArray(claims.workspaces)
     ? claims.workspaces
     : typeof claims.workspaces === 'string'

@@ -8,7 +8,7 @@ import { DEMO, seedDemo } from '../../local/demo';
 import { newPatSecret } from '../../local/pat-admin';
 import { SAMPLE_STATUS, type SampleName, samEnvVars, sampleEvents } from '../../local/sample-events';
 import { BASE_CONTEXT } from '../support/cdk';
-import { TestDynamo } from '../support/dynamodb';
+import { newTableName, TestDynamo } from '../support/dynamodb';
 import { TestIssuer } from '../support/issuer';
 import { ROOT, runProcess } from '../support/processes';
 
@@ -42,6 +42,7 @@ let functionId: string;
 let dynamo: TestDynamo;
 let issuer: TestIssuer;
 let eventsDir: string;
+const tableName = newTableName();
 
 beforeAll(async () => {
   outdir = mkdtempSync(join(tmpdir(), 'cdk-out-'));
@@ -61,8 +62,8 @@ beforeAll(async () => {
   functionId = functions[0]?.[0] ?? '';
 
   [dynamo, issuer] = await Promise.all([TestDynamo.start(), TestIssuer.start()]);
-  await dynamo.createPatsTable('pats');
-  await seedDemo(dynamo.client, 'pats');
+  await dynamo.createPatsTable(tableName);
+  await seedDemo(dynamo.client, tableName);
   const token = issuer.token([DEMO.workspaceId], { sub: DEMO.subject });
   const claims = JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString('utf8'));
   for (const [name, event] of Object.entries(sampleEvents({ token, claims, pat: newPatSecret() }))) {
@@ -89,19 +90,13 @@ function containerEnv(overrides: Record<string, string>): Record<string, string>
   return env;
 }
 
-async function invoke(
-  sample: SampleName,
-): Promise<{ statusCode: number; headers: Record<string, string>; body: string }> {
+/** The variables SAM sets in its container, besides the function's own. */
+const SAM_RUNTIME = { AWS_SAM_LOCAL: 'true', AWS_LAMBDA_FUNCTION_NAME: 'GetPatFunction' };
+
+function runBundle(sample: SampleName, env: Record<string, string>) {
   const resource = template.Resources[functionId];
   const assetDir = join(outdir, resource?.Metadata?.['aws:asset:path'] ?? '');
-  const env = containerEnv({
-    TABLE_NAME: 'pats',
-    DYNAMODB_ENDPOINT: dynamo.endpoint,
-    JWT_ISSUER: issuer.url,
-    JWKS_URI: issuer.jwksUri,
-    JWT_AUDIENCE: issuer.audience,
-  });
-  const { status, stdout, stderr } = await runProcess(
+  return runProcess(
     process.execPath,
     [
       join(ROOT, 'test', 'support', 'invoke-bundle.mjs'),
@@ -121,6 +116,19 @@ async function invoke(
       cwd: assetDir,
     },
   );
+}
+
+async function invoke(
+  sample: SampleName,
+): Promise<{ statusCode: number; headers: Record<string, string>; body: string }> {
+  const env = containerEnv({
+    TABLE_NAME: tableName,
+    DYNAMODB_ENDPOINT: dynamo.endpoint,
+    JWT_ISSUER: issuer.url,
+    JWKS_URI: issuer.jwksUri,
+    JWT_AUDIENCE: issuer.audience,
+  });
+  const { status, stdout, stderr } = await runBundle(sample, { ...SAM_RUNTIME, ...env });
   const result = stdout.split('@@RESULT@@')[1];
   if (status !== 0 || result === undefined)
     throw new Error(`bundle invocation failed (${status}):\n${stdout}\n${stderr}`);
@@ -180,6 +188,18 @@ it.each(['get-pat-401', 'get-pat-403', 'get-pat-404'] as const)(
     if (sample === 'get-pat-401') expect(JSON.parse(result.body).message).toContain('needs a user JWT');
   },
 );
+
+it('refuses to start outside sam local with the template values meant for it (host.docker.internal)', async () => {
+  const deployed = { AWS_LAMBDA_FUNCTION_NAME: 'GetPatFunction', ...containerEnv({}) };
+
+  const { status, stdout, stderr } = await runBundle('get-pat-200', deployed);
+
+  expect(status).not.toBe(0);
+  expect(stdout).not.toContain('@@RESULT@@');
+  expect(stderr).toContain('Invalid configuration');
+  expect(stderr).toMatch(/DYNAMODB_ENDPOINT must be an https:\/\/ AWS endpoint in a deployed function/);
+  expect(stderr).toMatch(/JWKS_URI must be an https:\/\/ URL/);
+});
 
 it('keeps events/ in step with the generator (only the token and its claims differ)', () => {
   const generated = sampleEvents({ token: 'T', claims: { sub: DEMO.subject }, pat: 'pat_P' });

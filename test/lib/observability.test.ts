@@ -90,6 +90,39 @@ describe('alarms', () => {
       expect(Properties.OKActions).toEqual([{ Ref: expect.stringMatching(/^AlarmsTopic/) }]);
     }
   });
+
+  it("lets CloudWatch use the topic key only for this account's alarms", () => {
+    const [key] = Object.values(
+      synth({ alarmEmail: 'ops@example.com' }).template.findResources('AWS::KMS::Key'),
+    ) as Resource[];
+    const { Statement: statements } = (key?.Properties.KeyPolicy ?? { Statement: [] }) as {
+      Statement: Array<{ Principal?: { Service?: string }; Condition?: unknown }>;
+    };
+    const forCloudWatch = statements.filter(
+      (statement) => statement.Principal?.Service === 'cloudwatch.amazonaws.com',
+    );
+
+    expect(forCloudWatch).toHaveLength(1);
+    expect(forCloudWatch[0]?.Condition).toEqual({
+      StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } },
+      ArnLike: {
+        'aws:SourceArn': {
+          'Fn::Join': [
+            '',
+            [
+              'arn:',
+              { Ref: 'AWS::Partition' },
+              ':cloudwatch:',
+              { Ref: 'AWS::Region' },
+              ':',
+              { Ref: 'AWS::AccountId' },
+              ':alarm:*',
+            ],
+          ],
+        },
+      },
+    });
+  });
 });
 
 describe('dashboard', () => {
@@ -125,15 +158,22 @@ describe('dashboard', () => {
 });
 
 describe('function concurrency', () => {
-  it('reserves no concurrency by default', () => {
-    const [fn] = Object.values(synth().template.findResources('AWS::Lambda::Function')) as Resource[];
-    expect(fn?.Properties.ReservedConcurrentExecutions).toBeUndefined();
+  const reserved = (context: Record<string, string>) =>
+    (Object.values(synth(context).template.findResources('AWS::Lambda::Function')) as Resource[]).map(
+      (fn) => fn.Properties.ReservedConcurrentExecutions,
+    );
+
+  it('reserves none in dev', () => {
+    expect(reserved({})).toEqual([undefined]);
   });
 
-  it('reserves what the context asks', () => {
-    synth({ reservedConcurrency: '25' }).template.hasResourceProperties('AWS::Lambda::Function', {
-      ReservedConcurrentExecutions: 25,
-    });
+  it('reserves 100 in prod by default', () => {
+    expect(reserved({ stage: 'prod' })).toEqual([100]);
+  });
+
+  it('reserves what the context asks, or none with reservedConcurrency=none', () => {
+    expect(reserved({ reservedConcurrency: '25' })).toEqual([25]);
+    expect(reserved({ stage: 'prod', reservedConcurrency: 'none' })).toEqual([undefined]);
   });
 });
 

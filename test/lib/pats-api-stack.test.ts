@@ -243,10 +243,18 @@ describe('context', () => {
     [{ stage: 'qa' }, /stage must be one of dev, prod/],
     [{ corsAllowedOrigins: '*' }, /corsAllowedOrigins/],
     [{ corsAllowedOrigins: 'https://app.example.com/path' }, /corsAllowedOrigins/],
+    [{ stage: 'prod', corsAllowedOrigins: 'http://app.example.com' }, /must be https:\/\/ origins/],
   ])('refuses %p with a message that names the key and shows an example', (context, message) => {
     expect(() => synth(context)).toThrow(AppContextError);
     expect(() => synth(context)).toThrow(message);
     expect(() => synth(context)).toThrow(/npx cdk deploy -c jwtIssuer=https:\/\/issuer\.example\.com/);
+  });
+
+  it('accepts localhost origins over plain HTTP in dev', () => {
+    synth({ corsAllowedOrigins: 'http://localhost:3000' }).template.hasResourceProperties(
+      'AWS::ApiGatewayV2::Api',
+      { CorsConfiguration: { AllowOrigins: ['http://localhost:3000'] } },
+    );
   });
 
   it('accepts a list of audiences', () => {
@@ -254,5 +262,28 @@ describe('context', () => {
       'AWS::ApiGatewayV2::Authorizer',
       { JwtConfiguration: { Issuer: 'https://issuer.example.com', Audience: ['pats-api', 'admin-console'] } },
     );
+  });
+});
+
+describe('a template synthesized for sam local invoke', () => {
+  it('carries a CloudFormation rule that can never hold, so it cannot be deployed', () => {
+    const { template } = synth({ localInvoke: 'true' });
+    const rules = template.toJSON().Rules as Record<
+      string,
+      { Assertions: Array<{ Assert: { 'Fn::Equals': [unknown, unknown] }; AssertDescription: string }> }
+    >;
+
+    const [assertion] = rules.SamLocalInvokeOnly?.Assertions ?? [];
+    const [left, right] = assertion?.Assert['Fn::Equals'] ?? [];
+    expect(typeof left).toBe('string');
+    expect(typeof right).toBe('string');
+    expect(left).not.toEqual(right);
+    expect(assertion?.AssertDescription).toMatch(
+      /sam local invoke only\. Synthesize without localInvoke to deploy/,
+    );
+  });
+
+  it('is the only kind of template with that rule', () => {
+    expect(synth().template.toJSON().Rules).not.toHaveProperty('SamLocalInvokeOnly');
   });
 });

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DEMO } from '../../local/demo';
-import { TestDynamo } from '../support/dynamodb';
+import { newTableName, TestDynamo } from '../support/dynamodb';
 import { TestIssuer } from '../support/issuer';
 import { freePort, runCli, type ServerProcess, startServer } from '../support/processes';
 
@@ -340,7 +340,9 @@ describe('npm start against an external issuer and store', () => {
     const [dynamo, issuer] = await Promise.all([TestDynamo.start(), TestIssuer.start()]);
     const dataDir = mkdtempSync(join(tmpdir(), 'pats-local-'));
     const devIssuerPort = await freePort();
+    const tableName = newTableName();
     const server = await startServer({
+      TABLE_NAME: tableName,
       PORT: String(await freePort()),
       DEV_ISSUER_PORT: String(devIssuerPort),
       LOCAL_DATA_DIR: dataDir,
@@ -350,7 +352,10 @@ describe('npm start against an external issuer and store', () => {
     });
     try {
       const workspace = 'dddddddd-0000-4000-8000-000000000004';
-      const pat = await createPat({ DYNAMODB_ENDPOINT: dynamo.endpoint, LOCAL_DATA_DIR: dataDir }, workspace);
+      const pat = await createPat(
+        { DYNAMODB_ENDPOINT: dynamo.endpoint, LOCAL_DATA_DIR: dataDir, TABLE_NAME: tableName },
+        workspace,
+      );
 
       const ok = await get(`${server.url}/api/v1/pats/${pat.id}`, {
         authorization: `Bearer ${issuer.token([workspace])}`,
