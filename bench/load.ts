@@ -17,8 +17,6 @@ import { join } from 'node:path';
 import autocannon from 'autocannon';
 import { loadOrCreateDevKey } from '../local/dev-issuer';
 import { devToken } from '../local/dev-token';
-import { localDocumentClient } from '../local/embedded-store';
-import { createPat } from '../local/pat-admin';
 
 const ROOT = join(__dirname, '..');
 const DURATION = Number(process.env.LOAD_DURATION ?? 20);
@@ -84,9 +82,6 @@ async function main() {
   const pid = server.pid as number;
   try {
     const workspaceId = randomUUID();
-    const client = localDocumentClient(`http://127.0.0.1:${ports.DYNAMODB_PORT}`);
-    const { record } = await createPat(client, 'pats', { workspaceId, name: 'load', scopes: ['read'] });
-    client.destroy();
     const token = devToken(loadOrCreateDevKey(dataDir), {
       issuer: `http://localhost:${ports.DEV_ISSUER_PORT}`,
       audience: 'pats-api',
@@ -95,6 +90,13 @@ async function main() {
       ttlSeconds: 3600,
     });
     const auth = { authorization: `Bearer ${token}` };
+    // The PAT the load reads, created through the API like any other.
+    const created = await fetch(`http://127.0.0.1:${ports.PORT}/api/v1/pats`, {
+      method: 'POST',
+      headers: { ...auth, 'x-workspace-id': workspaceId, 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'load', scopes: ['read'] }),
+    });
+    const record = ((await created.json()) as { data: { id: string } }).data;
     const requests = [
       {
         method: 'GET' as const,

@@ -1,5 +1,7 @@
 import type { LogLevel } from './adapters/json-logger';
 import { parseDynamoDbEndpoint, parseKeySourceUrl, runtimeOf, type UrlPolicy } from './adapters/url-policy';
+import type { PatPolicy } from './domain/pat-policy';
+import { DEFAULTS, PAT_LIMITS, readPatPolicy, SettingsReader } from './settings';
 
 const LOG_LEVELS: readonly LogLevel[] = ['DEBUG', 'INFO', 'WARN', 'ERROR', 'SILENT'];
 
@@ -27,12 +29,16 @@ export interface Config {
   /** Where the function runs, which decides the URLs it may use (see `url-policy.ts`). */
   readonly urlPolicy: UrlPolicy;
   readonly dynamoDb: DynamoDbConfig;
+  /** The rules of new PATs. */
+  readonly patPolicy: PatPolicy;
+  /** The authorizer writes `lastUsedAt` at most once per PAT per this many seconds. */
+  readonly patLastUsedIntervalSeconds: number;
   /** Lambda's application log level when configured on the function, else LOG_LEVEL. */
   readonly logLevel: LogLevel;
 }
 
 export interface DynamoDbConfig {
-  /** A local DynamoDB-compatible endpoint (dynalite, DynamoDB Local); `undefined` for AWS. */
+  /** A local DynamoDB endpoint (DynamoDB Local); `undefined` for AWS. */
   readonly endpoint: string | undefined;
   readonly region: string | undefined;
   /** Attempts per request, the first included. */
@@ -55,30 +61,27 @@ type Env = Readonly<Record<string, string | undefined>>;
 
 /** Reads and validates the configuration; throws one `ConfigurationError` naming every bad variable. */
 export function loadConfig(env: Env = process.env): Config {
-  const problems: string[] = [];
+  const read = new SettingsReader((name) => env[name]);
   const urlPolicy: UrlPolicy = { runtime: runtimeOf(env) };
-  const read = new EnvReader(env, problems, urlPolicy);
 
   const tableName = read.required('TABLE_NAME', 'the DynamoDB table holding the PATs, e.g. pats');
-  const jwtIssuer = read.keySourceUrl(
+  const jwtIssuer = keySourceUrl(
+    read,
+    urlPolicy,
     'JWT_ISSUER',
     true,
     'the exact `iss` of accepted tokens, e.g. https://issuer.example.com',
   );
-  const audienceText = read.required('JWT_AUDIENCE', 'comma-separated accepted audiences, e.g. pats-api');
-  const jwtAudiences = (audienceText ?? '')
-    .split(',')
-    .map((audience) => audience.trim())
-    .filter((audience) => audience !== '');
+  const audienceText = read.required('JWT_AUDIENCE', 'comma-separated audiences of this API, e.g. pats-api');
+  const jwtAudiences = read.list('JWT_AUDIENCE');
   if (audienceText !== undefined && jwtAudiences.length === 0) {
-    problems.push('JWT_AUDIENCE must name at least one audience, e.g. pats-api');
+    read.problem('JWT_AUDIENCE must name at least one audience, e.g. pats-api');
   }
-  const jwksUri = read.keySourceUrl('JWKS_URI', false, 'the URL of the JSON Web Key Set');
-  const workspaceClaim = read.optional('WORKSPACE_CLAIM') ?? 'workspaces';
+  const jwksUri = keySourceUrl(read, urlPolicy, 'JWKS_URI', false, 'the URL of the JSON Web Key Set');
 
   const endpoint = read.optional('DYNAMODB_ENDPOINT');
   if (endpoint !== undefined && parseDynamoDbEndpoint(endpoint, urlPolicy) === undefined) {
-    problems.push(
+    read.problem(
       urlPolicy.runtime === 'lambda'
         ? `DYNAMODB_ENDPOINT must be an https:// AWS endpoint in a deployed function (got "${endpoint}")`
         : `DYNAMODB_ENDPOINT must be an http(s) URL, e.g. http://localhost:8000; host.docker.internal only inside sam local (got "${endpoint}")`,
@@ -95,7 +98,7 @@ export function loadConfig(env: Env = process.env): Config {
       level === (logLevelText === 'TRACE' ? 'DEBUG' : logLevelText === 'FATAL' ? 'ERROR' : logLevelText),
   );
   if (logLevel === undefined)
-    problems.push(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')} (got "${logLevelText}")`);
+    read.problem(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')} (got "${logLevelText}")`);
 
   const config: Config = {
     logLevel: logLevel ?? 'INFO',
@@ -103,26 +106,78 @@ export function loadConfig(env: Env = process.env): Config {
     jwtIssuer: jwtIssuer ?? '',
     jwtAudiences,
     jwksUri,
-    workspaceClaim,
-    jwtLeewaySeconds: read.integer('JWT_LEEWAY_SECONDS', 0, 0, 60),
-    jwksMaxAgeSeconds: read.integer('JWKS_MAX_AGE_SECONDS', 3600, 1, 3600),
-    jwksFetchTimeoutMs: read.integer('JWKS_FETCH_TIMEOUT_MS', 2000, 100, 10_000),
-    jwksFailureTtlSeconds: read.integer('JWKS_FAILURE_CACHE_SECONDS', 10, 1, 30),
+    workspaceClaim: read.optional('WORKSPACE_CLAIM') ?? DEFAULTS.workspaceClaim,
+    jwtLeewaySeconds: read.integer('JWT_LEEWAY_SECONDS', DEFAULTS.jwtLeewaySeconds, 0, 60),
+    jwksMaxAgeSeconds: read.integer('JWKS_MAX_AGE_SECONDS', DEFAULTS.jwksMaxAgeSeconds, 1, 3600),
+    jwksFetchTimeoutMs: read.integer('JWKS_FETCH_TIMEOUT_MS', DEFAULTS.jwksFetchTimeoutMs, 100, 10_000),
+    jwksFailureTtlSeconds: read.integer(
+      'JWKS_FAILURE_CACHE_SECONDS',
+      DEFAULTS.jwksFailureCacheSeconds,
+      1,
+      30,
+    ),
     urlPolicy,
     dynamoDb: {
       endpoint,
       region: read.optional('AWS_REGION') ?? read.optional('AWS_DEFAULT_REGION'),
-      maxAttempts: read.integer('DYNAMODB_MAX_ATTEMPTS', 3, 1, 10),
-      connectTimeoutMs: read.integer('DYNAMODB_CONNECT_TIMEOUT_MS', 500, 50, 10_000),
-      requestTimeoutMs: read.integer('DYNAMODB_REQUEST_TIMEOUT_MS', 1500, 50, 10_000),
+      maxAttempts: read.integer('DYNAMODB_MAX_ATTEMPTS', DEFAULTS.dynamoDbMaxAttempts, 1, 10),
+      connectTimeoutMs: read.integer(
+        'DYNAMODB_CONNECT_TIMEOUT_MS',
+        DEFAULTS.dynamoDbConnectTimeoutMs,
+        50,
+        10_000,
+      ),
+      requestTimeoutMs: read.integer(
+        'DYNAMODB_REQUEST_TIMEOUT_MS',
+        DEFAULTS.dynamoDbRequestTimeoutMs,
+        50,
+        10_000,
+      ),
     },
+    patPolicy: readPatPolicy(read, ENV_NAMES.patPolicy),
+    patLastUsedIntervalSeconds: read.integer(
+      'PAT_LAST_USED_INTERVAL_SECONDS',
+      DEFAULTS.patLastUsedIntervalSeconds,
+      1,
+      PAT_LIMITS.maxLastUsedIntervalSeconds,
+    ),
   };
-  if (problems.length > 0) throw new ConfigurationError(problems);
+  if (read.problems.length > 0) throw new ConfigurationError(read.problems);
   return config;
 }
 
+/** The environment variables of the PAT rules (the stack sets them from the CDK context). */
+export const ENV_NAMES = {
+  patPolicy: {
+    scopes: 'PAT_SCOPES',
+    defaultLifetimeDays: 'PAT_DEFAULT_LIFETIME_DAYS',
+    maxLifetimeDays: 'PAT_MAX_LIFETIME_DAYS',
+    maxPerWorkspace: 'PAT_MAX_PER_WORKSPACE',
+  },
+} as const;
+
+function keySourceUrl(
+  read: SettingsReader,
+  urlPolicy: UrlPolicy,
+  name: string,
+  isRequired: boolean,
+  meaning: string,
+): string | undefined {
+  const value = isRequired ? read.required(name, meaning) : read.optional(name);
+  if (value === undefined) return undefined;
+  if (parseKeySourceUrl(value, urlPolicy) === undefined) {
+    const plainHttp = {
+      lambda: 'never in a deployed function',
+      'sam-local': 'only for localhost, 127.0.0.0/8, [::1] or host.docker.internal',
+      local: 'only for localhost, 127.0.0.0/8 or [::1]; host.docker.internal only inside sam local',
+    }[urlPolicy.runtime];
+    read.problem(`${name} must be an https:// URL (http:// ${plainHttp}): got "${value}"`);
+  }
+  return value;
+}
+
 /**
- * The worst-case time one DynamoDB read may take before the service gives up with a 503: every
+ * The worst-case time one DynamoDB call may take before the service gives up with a 503: every
  * attempt may spend its connection and request timeouts, and the SDK's standard retry strategy
  * waits at most 1 s x 2^retry between attempts (its throttling base; other errors wait less).
  * Tests and the stack use it to show the budget fits the function's timeout and API Gateway's
@@ -135,48 +190,4 @@ export function dynamoDbTimeBudgetMs(dynamoDb: DynamoDbConfig): number {
     0,
   );
   return dynamoDb.maxAttempts * perAttempt + backoff;
-}
-
-class EnvReader {
-  constructor(
-    private readonly env: Env,
-    private readonly problems: string[],
-    private readonly urlPolicy: UrlPolicy,
-  ) {}
-
-  optional(name: string): string | undefined {
-    const value = this.env[name]?.trim();
-    return value === undefined || value === '' ? undefined : value;
-  }
-
-  required(name: string, meaning: string): string | undefined {
-    const value = this.optional(name);
-    if (value === undefined) this.problems.push(`${name} is required: ${meaning}`);
-    return value;
-  }
-
-  keySourceUrl(name: string, isRequired: boolean, meaning: string): string | undefined {
-    const value = isRequired ? this.required(name, meaning) : this.optional(name);
-    if (value === undefined) return undefined;
-    if (parseKeySourceUrl(value, this.urlPolicy) === undefined) {
-      const plainHttp = {
-        lambda: 'never in a deployed function',
-        'sam-local': 'only for localhost, 127.0.0.0/8, [::1] or host.docker.internal',
-        local: 'only for localhost, 127.0.0.0/8 or [::1]; host.docker.internal only inside sam local',
-      }[this.urlPolicy.runtime];
-      this.problems.push(`${name} must be an https:// URL (http:// ${plainHttp}): got "${value}"`);
-    }
-    return value;
-  }
-
-  integer(name: string, fallback: number, min: number, max: number): number {
-    const value = this.optional(name);
-    if (value === undefined) return fallback;
-    const parsed = Number(value);
-    if (!Number.isInteger(parsed) || parsed < min || parsed > max) {
-      this.problems.push(`${name} must be a whole number from ${min} to ${max}: got "${value}"`);
-      return fallback;
-    }
-    return parsed;
-  }
 }

@@ -14,7 +14,7 @@ export function buildPatsApiApp(app: App): PatsApiStack {
   const settings = readAppSettings(app.node);
   const stack = new PatsApiStack(app, stackName(settings.stage.name), {
     settings,
-    description: `PATs API (${settings.stage.name}): GET /api/v1/pats/{id}`,
+    description: `PATs API (${settings.stage.name}): personal access tokens, managed with user JWTs`,
   });
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app), new ServerlessChecks(app));
   return stack;

@@ -1,28 +1,34 @@
-import { CfnOutput, CfnRule, Duration, Fn, Stack, type StackProps } from 'aws-cdk-lib';
+import { CfnOutput, CfnRule, Fn, Stack, type StackProps } from 'aws-cdk-lib';
+import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import type { Construct } from 'constructs';
+import { ENV_NAMES } from '../lambda/config';
 import type { AppSettings } from './app-context';
-import { FUNCTION_TIMEOUT_SECONDS, GetPatFunction } from './constructs/get-pat-function';
-import { PatsAlarms } from './constructs/pats-alarms';
+import { AlarmTopic } from './constructs/alarms';
+import { ApiAlarms } from './constructs/api-alarms';
 import { PatsDashboard } from './constructs/pats-dashboard';
 import { PatsHttpApi } from './constructs/pats-http-api';
 import { PatsTable } from './constructs/pats-table';
-import { ROUTES } from './routes';
+import { RouteFunction } from './constructs/route-function';
+import { ROUTES, type RouteName } from './routes';
 
 export interface PatsApiStackProps extends StackProps {
   readonly settings: AppSettings;
 }
 
-/** Composes the table, the function and the HTTP API; each concern lives in its own construct. */
+/** Composes the table, one function per route, the HTTP API, alarms and dashboard; each concern lives in its own construct. */
 export class PatsApiStack extends Stack {
+  /** Every route's function, by route name. */
+  readonly functions: Readonly<Record<RouteName, IFunction>>;
+
   constructor(scope: Construct, id: string, props: PatsApiStackProps) {
     super(scope, id, props);
     const { settings } = props;
     const { stage } = settings;
 
     if (settings.localInvoke) {
-      // A template for `sam local invoke` points the function at host.docker.internal. SAM ignores
+      // A template for `sam local invoke` points the functions at host.docker.internal. SAM ignores
       // rules; CloudFormation evaluates them before any change, and this one can never hold, so
-      // the template cannot be deployed by mistake. (The function would also refuse to start.)
+      // the template cannot be deployed by mistake. (The functions would also refuse to start.)
       new CfnRule(this, 'SamLocalInvokeOnly', {
         assertions: [
           {
@@ -38,23 +44,39 @@ export class PatsApiStack extends Stack {
       removalPolicy: stage.removalPolicy,
       deletionProtection: stage.deletionProtection,
     });
+    const { topic } = new AlarmTopic(this, 'AlarmTopic', { alarmEmail: stage.alarmEmail });
 
-    const getPat = new GetPatFunction(this, 'GetPat', {
-      table,
-      jwtIssuer: settings.jwtIssuer,
-      jwtAudiences: settings.jwtAudiences,
-      ...(settings.jwksUri !== undefined ? { jwksUri: settings.jwksUri } : {}),
-      workspaceClaim: settings.workspaceClaim,
-      memorySize: stage.memorySize,
-      logRetention: stage.logRetention,
-      logRemovalPolicy: stage.removalPolicy,
-      localInvoke: settings.localInvoke,
-      ...(stage.reservedConcurrency !== undefined ? { reservedConcurrency: stage.reservedConcurrency } : {}),
+    const environment = functionEnvironment(settings);
+    const routeFunctions = ROUTES.map((route) => {
+      const routeFunction = new RouteFunction(this, `${capitalize(route.name)}`, {
+        entry: route.entry,
+        description: route.summary,
+        table,
+        tableGrants: route.table,
+        environment,
+        memorySize: stage.memorySize,
+        logRetention: stage.logRetention,
+        logRemovalPolicy: stage.removalPolicy,
+        alarmThresholds: stage.alarms,
+        ...(topic !== undefined ? { alarmTopic: topic } : {}),
+        ...(stage.reservedConcurrency !== undefined
+          ? {
+              reservedConcurrency: Math.max(
+                1,
+                Math.round((stage.reservedConcurrency * route.concurrencyShare) / 100),
+              ),
+            }
+          : {}),
+      });
+      return { route, routeFunction };
     });
+    const functions: Partial<Record<RouteName, IFunction>> = {};
+    for (const { route, routeFunction } of routeFunctions) functions[route.name] = routeFunction.function;
+    this.functions = functions as Record<RouteName, IFunction>;
 
     const http = new PatsHttpApi(this, 'Http', {
       routes: ROUTES,
-      handlers: { getPat: getPat.function },
+      functions: this.functions,
       jwtIssuer: settings.jwtIssuer,
       jwtAudiences: settings.jwtAudiences,
       throttle: stage.throttle,
@@ -63,20 +85,18 @@ export class PatsApiStack extends Stack {
       accessLogRemovalPolicy: stage.removalPolicy,
     });
 
-    const { alarms } = new PatsAlarms(this, 'Alarms', {
-      function: getPat.function,
-      functionTimeout: getPat.function.timeout ?? Duration.seconds(FUNCTION_TIMEOUT_SECONDS),
+    const apiAlarms = new ApiAlarms(this, 'Alarms', {
       api: http.api,
       table,
       thresholds: stage.alarms,
-      ...(stage.alarmEmail !== undefined ? { alarmEmail: stage.alarmEmail } : {}),
+      ...(topic !== undefined ? { topic } : {}),
     });
 
     const { dashboard } = new PatsDashboard(this, 'Dashboard', {
-      function: getPat.function,
+      functions: this.functions,
       api: http.api,
       table,
-      alarms,
+      alarms: [...routeFunctions.flatMap(({ routeFunction }) => routeFunction.alarms), ...apiAlarms.alarms],
       dashboardName: `${this.stackName}`,
     });
 
@@ -85,13 +105,42 @@ export class PatsApiStack extends Stack {
       value: table.tableName,
       description: 'DynamoDB table holding the PATs',
     });
-    new CfnOutput(this, 'FunctionName', {
-      value: getPat.function.functionName,
-      description: 'GET /api/v1/pats/{id} function (for logs and sam local invoke)',
-    });
+    for (const { route, routeFunction } of routeFunctions) {
+      new CfnOutput(this, `${capitalize(route.name)}FunctionName`, {
+        value: routeFunction.function.functionName,
+        description: `${route.method} ${route.path} function (for logs and sam local invoke)`,
+      });
+    }
     new CfnOutput(this, 'DashboardName', {
       value: dashboard.dashboardName,
       description: 'CloudWatch dashboard',
     });
   }
 }
+
+/**
+ * What every function reads (`lambda/config.ts`), from the context. With `localInvoke` the
+ * template also declares DYNAMODB_ENDPOINT and JWKS_URI (pointing at host.docker.internal), so that
+ * `sam local invoke --env-vars` can override them: SAM only overrides variables a template declares.
+ */
+function functionEnvironment(settings: AppSettings): Record<string, string> {
+  const { patPolicy } = settings;
+  return {
+    JWT_ISSUER: settings.jwtIssuer,
+    JWT_AUDIENCE: settings.jwtAudiences.join(','),
+    WORKSPACE_CLAIM: settings.workspaceClaim,
+    [ENV_NAMES.patPolicy.scopes]: patPolicy.scopes.join(','),
+    [ENV_NAMES.patPolicy.defaultLifetimeDays]: String(patPolicy.defaultLifetimeDays),
+    [ENV_NAMES.patPolicy.maxLifetimeDays]: String(patPolicy.maxLifetimeDays),
+    [ENV_NAMES.patPolicy.maxPerWorkspace]: String(patPolicy.maxPerWorkspace),
+    ...(settings.jwksUri !== undefined ? { JWKS_URI: settings.jwksUri } : {}),
+    ...(settings.localInvoke
+      ? {
+          DYNAMODB_ENDPOINT: 'http://host.docker.internal:8000',
+          JWKS_URI: settings.jwksUri ?? 'http://host.docker.internal:8001/.well-known/jwks.json',
+        }
+      : {}),
+  };
+}
+
+const capitalize = (name: string) => `${name.charAt(0).toUpperCase()}${name.slice(1)}`;

@@ -13,9 +13,9 @@ export interface AlarmThresholds {
   readonly api5xxRatePercent: number;
   /** API Gateway p99 `Latency` in milliseconds, over 2 of 3 periods. @default 1000 */
   readonly apiP99LatencyMs: number;
-  /** DynamoDB throttled `GetItem` requests. @default 1 */
+  /** DynamoDB throttled requests, over every operation the functions use. @default 1 */
   readonly dynamoDbThrottledRequests: number;
-  /** DynamoDB `GetItem` system errors (HTTP 500 from DynamoDB). @default 1 */
+  /** DynamoDB system errors (HTTP 500 from DynamoDB), over every operation. @default 1 */
   readonly dynamoDbSystemErrors: number;
 }
 
@@ -43,8 +43,9 @@ export interface StageSettings {
   readonly throttle: { readonly rateLimit: number; readonly burstLimit: number };
   readonly memorySize: number;
   /**
-   * Concurrency reserved for the function, which is also its ceiling: it keeps capacity for the
-   * API when other functions of the account are busy, and caps what the API can take from them
+   * Concurrency reserved for the API's functions together, each taking its route's share (see
+   * `concurrencyShare` in `lib/routes.ts`); a reservation is also a ceiling. It keeps capacity for
+   * the API when other functions of the account are busy, and caps what the API can take from them
    * (and how hard a traffic spike hits the issuer and DynamoDB). `prod` reserves 100
    * (docs/operations.md explains the number); `dev` none, since an account must keep 100
    * unreserved and small accounts cannot reserve any. `-c reservedConcurrency=none` turns it off.

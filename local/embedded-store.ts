@@ -2,10 +2,9 @@ import { join } from 'node:path';
 import {
   CreateTableCommand,
   DescribeTableCommand,
-  DynamoDBClient,
   ResourceNotFoundException,
 } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { patsTableCreateInput } from '../lambda/adapters/pats-table-schema';
 import { type RunningDynamoDbLocal, startDynamoDbLocal } from './store/dynamodb-local';
 
@@ -27,17 +26,6 @@ export function startEmbeddedStore(options: {
   });
 }
 
-/** A document client for a local endpoint (any credentials do). */
-export function localDocumentClient(endpoint: string): DynamoDBDocumentClient {
-  return DynamoDBDocumentClient.from(
-    new DynamoDBClient({
-      endpoint,
-      region: 'us-east-1',
-      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-    }),
-  );
-}
-
 /** Creates the PAT table from the shared definition unless it exists. */
 export async function ensurePatsTable(
   client: DynamoDBDocumentClient,
@@ -53,7 +41,12 @@ export async function ensurePatsTable(
     )
       throw error;
   }
-  await client.send(new CreateTableCommand(patsTableCreateInput(tableName)));
+  try {
+    await client.send(new CreateTableCommand(patsTableCreateInput(tableName)));
+  } catch (error) {
+    // Another process created it meanwhile: it is there, or soon will be.
+    if ((error as Error).name !== 'ResourceInUseException') throw error;
+  }
   await waitUntilActive(client, tableName);
   return 'created';
 }

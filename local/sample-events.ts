@@ -1,89 +1,73 @@
+import { randomBytes } from 'node:crypto';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import { ROUTES } from '../lib/routes';
+import { formatPatToken } from '../lambda/domain/token-format';
+import { ROUTES, type RouteDefinition, routeKey, type SampleDefinition } from '../lib/routes';
+import { httpApiEvent, jwtAuthorizerContext } from './aws-payloads';
 import { DEMO } from './demo';
-import { authorizerContext } from './gateway';
 
 /** A workspace the demo user is not a member of, and a PAT id that does not exist. */
 export const OTHER_WORKSPACE_ID = 'c0ffee00-0000-4000-8000-000000000002';
-export const MISSING_PAT_ID = 'c0ffee00-0000-4000-8000-0000000000ff';
+export const MISSING_PAT_ID = '01936d3a-7c00-7000-8000-0000000000ff';
 
-export type SampleName = 'get-pat-200' | 'get-pat-401' | 'get-pat-403' | 'get-pat-404';
-
-const route = ROUTES[0];
-
-/**
- * The sample HTTP API (payload 2.0) events of `events/`, for `sam local invoke` and direct
- * invocations. They carry what API Gateway would send after its authorizer let the token through
- * (including the flattened claims), except the 401 one, which shows the function's own refusal of a
- * personal access token.
- */
-export function sampleEvents(options: {
-  token: string;
-  claims: Record<string, unknown>;
-  pat: string;
-}): Record<SampleName, APIGatewayProxyEventV2> {
-  const event = (
-    name: string,
-    patId: string,
-    workspaceId: string,
-    authorization: string,
-    claims?: Record<string, unknown>,
-  ) => {
-    const rawPath = `/api/v1/pats/${patId}`;
-    return {
-      version: '2.0',
-      routeKey: `${route?.method} ${route?.path}`,
-      rawPath,
-      rawQueryString: '',
-      headers: {
-        accept: 'application/json',
-        authorization,
-        host: 'localhost:8080',
-        'user-agent': 'sam-local-invoke',
-        'x-workspace-id': workspaceId,
-      },
-      pathParameters: { id: patId },
-      requestContext: {
-        accountId: '123456789012',
-        apiId: 'local',
-        ...(claims !== undefined ? { authorizer: { jwt: authorizerContext(claims) } } : {}),
-        domainName: 'localhost',
-        domainPrefix: 'localhost',
-        http: {
-          method: 'GET',
-          path: rawPath,
-          protocol: 'HTTP/1.1',
-          sourceIp: '127.0.0.1',
-          userAgent: 'sam-local-invoke',
-        },
-        requestId: `sample-${name}`,
-        routeKey: `${route?.method} ${route?.path}`,
-        stage: '$default',
-        time: '01/Jan/2026:00:00:00 +0000',
-        timeEpoch: 1767225600000,
-      },
-      isBase64Encoded: false,
-    } as APIGatewayProxyEventV2;
-  };
-  const bearer = `Bearer ${options.token}`;
-  return {
-    'get-pat-200': event('200', DEMO.patId, DEMO.workspaceId, bearer, options.claims),
-    'get-pat-401': event('401', DEMO.patId, DEMO.workspaceId, `Bearer ${options.pat}`),
-    'get-pat-403': event('403', DEMO.patId, OTHER_WORKSPACE_ID, bearer, options.claims),
-    'get-pat-404': event('404', MISSING_PAT_ID, DEMO.workspaceId, bearer, options.claims),
-  };
+export interface SampleEvent {
+  /** `<entry>-<status>`, the file name in `events/` without `.json`. */
+  readonly name: string;
+  readonly route: RouteDefinition;
+  readonly sample: SampleDefinition;
+  readonly event: APIGatewayProxyEventV2;
 }
 
-/** Expected statuses, for the README and the test that invokes the built function with them. */
-export const SAMPLE_STATUS: Readonly<Record<SampleName, number>> = {
-  'get-pat-200': 200,
-  'get-pat-401': 401,
-  'get-pat-403': 403,
-  'get-pat-404': 404,
-};
+const PAT_IDS = {
+  demo: DEMO.patId,
+  missing: MISSING_PAT_ID,
+  revocable: DEMO.revocablePatId,
+  rotatable: DEMO.rotatablePatId,
+} as const;
 
 /**
- * `sam local invoke --env-vars`: the function, inside SAM's container, reaches the embedded store
+ * The sample HTTP API (payload 2.0) events of `events/`, one per sample of each route in
+ * `lib/routes.ts`, for `sam local invoke` and direct invocations. They carry what API Gateway would
+ * send after its authorizer let the token through (the flattened claims included); a sample
+ * whose credential is a PAT shows the function's own refusal (401) of what the gateway would
+ * already have refused.
+ */
+export function sampleEvents(options: { token: string; claims: Record<string, unknown> }): SampleEvent[] {
+  // A PAT in the real format, of the demo workspace: management routes refuse any PAT.
+  const pat = formatPatToken(randomBytes(32), { workspaceId: DEMO.workspaceId, id: MISSING_PAT_ID });
+  return ROUTES.flatMap((route) =>
+    route.samples.map((sample) => {
+      const name = `${route.entry}-${sample.status}`;
+      const patId = sample.pat === undefined ? undefined : PAT_IDS[sample.pat];
+      const rawPath = route.path.replace('{id}', patId ?? '');
+      const query = new URLSearchParams(sample.query ?? {}).toString();
+      const body = sample.body === undefined ? undefined : JSON.stringify(sample.body);
+      const viaPat = sample.credential === 'pat';
+      const event = httpApiEvent({
+        method: route.method,
+        routeKey: routeKey(route),
+        rawPath,
+        rawQueryString: query,
+        headers: {
+          accept: 'application/json',
+          authorization: `Bearer ${viaPat ? pat : options.token}`,
+          host: 'localhost:8080',
+          'user-agent': 'sam-local-invoke',
+          'x-workspace-id': sample.workspace === 'other' ? OTHER_WORKSPACE_ID : DEMO.workspaceId,
+          ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+        },
+        ...(patId !== undefined ? { pathParameters: { id: patId } } : {}),
+        ...(body !== undefined ? { body } : {}),
+        ...(viaPat ? {} : { jwtAuthorizer: jwtAuthorizerContext(options.claims) }),
+        requestId: `sample-${name}`,
+        time: new Date('2026-01-01T00:00:00Z'),
+      });
+      return { name, route, sample, event };
+    }),
+  );
+}
+
+/**
+ * `sam local invoke --env-vars`: the functions, inside SAM's container, reach the embedded store
  * and the dev issuer's keys on the host as host.docker.internal. `JWT_ISSUER` stays the `iss` the
  * dev tokens carry. SAM only overrides variables the template declares; the stack declares these
  * when synthesized with `-c localInvoke=true`.

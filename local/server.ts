@@ -1,14 +1,17 @@
-import { ConfigurationError, loadConfig } from '../lambda/config';
-import { createDependencies } from '../lambda/dependencies';
-import { createGetPatHandler } from '../lambda/http/get-pat-handler';
-import { ROUTES } from '../lib/routes';
+import { type Config, ConfigurationError, loadConfig } from '../lambda/config';
+import { patRouteDependencies } from '../lambda/dependencies';
+import { managementHandler } from '../lambda/http/pipeline';
+import { PAT_ROUTES } from '../lambda/http/routes';
+import type { PatRouteDependencies } from '../lambda/http/routes/pat-routes';
+import { ROUTES, type RouteName } from '../lib/routes';
+import { localDynamoDbClient } from './aws-payloads';
 import { lockDataDir } from './data-dir-lock';
 import { DEMO, seedDemo } from './demo';
 import { DevIssuer, loadOrCreateDevKey } from './dev-issuer';
 import { demoToken as makeDemoToken } from './dev-token';
-import { ensurePatsTable, localDocumentClient, startEmbeddedStore } from './embedded-store';
-import { createGateway, type LambdaHandler } from './gateway';
-import { GatewayJwtAuthorizer } from './gateway-authorizer';
+import { ensurePatsTable, startEmbeddedStore } from './embedded-store';
+import { GatewayJwtAuthorizer } from './gateway/jwt-authorizer';
+import { createGateway, type LambdaHandler } from './gateway/server';
 import { assertPortFree, listenAll, PortInUseError } from './listen';
 import { type LocalConfig, LocalConfigError, loadLocalConfig } from './local-config';
 import { JavaUnavailableError } from './store/dynamodb-local';
@@ -19,15 +22,26 @@ export interface RunningLocalApi {
   readonly issuer: string;
   /** A fresh dev token for the demo user and workspace (absent with an external issuer). */
   readonly demoToken: string | undefined;
-  /** The demo PAT's secret, only on the start that created it. */
-  readonly demoSecret: string | undefined;
+  /** The demo PAT's token, only on the start that created it. */
+  readonly demoPatToken: string | undefined;
+  /** The configuration the functions were given. */
+  readonly functionConfig: Config;
   close(): Promise<void>;
+}
+
+/** Every route's handler, built the way each route's Lambda builds it, around one set of dependencies. */
+export function routeHandlers(deps: PatRouteDependencies): Record<RouteName, LambdaHandler> {
+  const handlers: Partial<Record<RouteName, LambdaHandler>> = {};
+  for (const route of ROUTES) {
+    handlers[route.name] = managementHandler(PAT_ROUTES[route.entry], deps) as unknown as LambdaHandler;
+  }
+  return handlers as Record<RouteName, LambdaHandler>;
 }
 
 /**
  * `npm start`: the embedded store (or DYNAMODB_ENDPOINT), the dev issuer (or JWT_ISSUER), the demo
- * data, and the gateway in front of the very handler the Lambda runs, configured by the function's
- * own `loadConfig` from the environment the Lambda would get.
+ * data, and the gateway in front of the very handlers the Lambdas run, configured by the functions'
+ * own `loadConfig` from the environment the Lambdas would get.
  */
 export async function startLocalApi(
   config: LocalConfig,
@@ -59,9 +73,9 @@ export async function startLocalApi(
       closers.push(store.close);
       dynamoDbEndpoint = store.endpoint;
     }
-    const client = localDocumentClient(dynamoDbEndpoint);
-    closers.push(async () => client.destroy());
-    await ensurePatsTable(client, config.tableName);
+    const admin = localDynamoDbClient(dynamoDbEndpoint);
+    closers.push(async () => admin.destroy());
+    await ensurePatsTable(admin, config.tableName);
 
     let issuer = config.external?.issuer;
     let demoToken: string | undefined;
@@ -77,7 +91,6 @@ export async function startLocalApi(
       demoToken = makeDemoToken(key, config, issuer);
     }
     if (issuer === undefined) throw new LocalConfigError('no issuer');
-    const demoSecret = await seedDemo(client, config.tableName);
 
     const functionConfig = loadConfig({
       ...config.env,
@@ -89,11 +102,13 @@ export async function startLocalApi(
       DYNAMODB_ENDPOINT: dynamoDbEndpoint,
       AWS_REGION: config.env.AWS_REGION ?? 'us-east-1',
     });
-    const getPat = createGetPatHandler(createDependencies(functionConfig)) as unknown as LambdaHandler;
+    const deps = patRouteDependencies(functionConfig);
+    const demoPatToken = await seedDemo(deps);
+
     const gatewayOptions = {
       routes: ROUTES,
-      handlers: { getPat },
-      authorizer: new GatewayJwtAuthorizer(functionConfig),
+      handlers: routeHandlers(deps),
+      jwtAuthorizer: new GatewayJwtAuthorizer(functionConfig),
       corsAllowedOrigins: config.corsAllowedOrigins,
       log,
     };
@@ -105,7 +120,7 @@ export async function startLocalApi(
     );
     closers.push(gateway.close);
     const url = `http://localhost:${gateway.port}`;
-    return { url, dynamoDbEndpoint, issuer, demoToken, demoSecret, close };
+    return { url, dynamoDbEndpoint, issuer, demoToken, demoPatToken, functionConfig, close };
   } catch (error) {
     await close();
     throw error;
@@ -114,6 +129,7 @@ export async function startLocalApi(
 
 function banner(api: RunningLocalApi, config: LocalConfig): string {
   const token = api.demoToken ?? '$TOKEN';
+  const auth = `-H "Authorization: Bearer ${token}" -H "X-Workspace-Id: ${DEMO.workspaceId}"`;
   const lines = [
     '',
     `PATs API listening on ${api.url}`,
@@ -122,13 +138,15 @@ function banner(api: RunningLocalApi, config: LocalConfig): string {
     `  Demo workspace:  ${DEMO.workspaceId}`,
     `  Demo PAT id:     ${DEMO.patId}`,
   ];
-  if (api.demoSecret !== undefined) lines.push(`  Demo PAT secret: ${api.demoSecret}  (shown once)`);
-  if (api.demoToken !== undefined) lines.push(`  Dev token (12 h, demo workspace):`, `    ${api.demoToken}`);
+  if (api.demoPatToken !== undefined) lines.push(`  Demo PAT token:  ${api.demoPatToken}  (shown once)`);
+  if (api.demoToken !== undefined) lines.push('  Dev token (12 h, demo workspace):', `    ${api.demoToken}`);
   else lines.push('  Use a token from your issuer as $TOKEN.');
   lines.push(
     '',
     'Try it:',
-    `  curl -s -H "Authorization: Bearer ${token}" -H "X-Workspace-Id: ${DEMO.workspaceId}" ${api.url}/api/v1/pats/${DEMO.patId}`,
+    `  curl -s ${auth} ${api.url}/api/v1/pats/${DEMO.patId}`,
+    `  curl -s ${auth} ${api.url}/api/v1/pats`,
+    `  curl -s ${auth} -H "Content-Type: application/json" -d '{"name":"ci","scopes":["read"]}' ${api.url}/api/v1/pats`,
     '',
     'More: npm run token -- --sub <user> --workspaces <uuid>   |   npm run pat -- create --workspace <uuid> --name <name> --scopes read',
     'Stop with Ctrl-C.',

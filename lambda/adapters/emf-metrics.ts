@@ -75,28 +75,37 @@ export class EmfMetrics {
   }
 }
 
-/** The service's metrics: names, units and dimensions, shared by the handler, the alarms and the dashboard. */
+/** The service's metrics: names, units and dimensions, shared by the handlers, the alarms and the dashboard. */
 export const PATS_METRICS = {
   namespace: 'PatsApi',
   service: 'pats-api',
   definitions: {
-    /** One per request, by outcome: `200`, the 4xx `code`, or `5xx`. */
-    Request: { unit: 'Count', dimensions: ['Service', 'Outcome'] },
+    /** One per request, by route and outcome: the success status, the 4xx `code`, or `5xx`. */
+    Request: { unit: 'Count', dimensions: ['Service', 'Route', 'Outcome'] },
     /** One per request that paid for a cold start. */
-    ColdStart: { unit: 'Count', dimensions: ['Service'] },
+    ColdStart: { unit: 'Count', dimensions: ['Service', 'Route'] },
     /** One per refused token, by reason class (`expired`, `signature`, `pat`, ...). */
     JwtRejected: { unit: 'Count', dimensions: ['Service', 'Reason'] },
-    /** Time of the `GetItem`, retries included. */
-    DynamoDbLatency: { unit: 'Milliseconds', dimensions: ['Service'] },
+    /** Time of each DynamoDB call, retries included. */
+    DynamoDbLatency: { unit: 'Milliseconds', dimensions: ['Service', 'Route'] },
   },
 } as const satisfies { namespace: string; service: string; definitions: Record<string, MetricDefinition> };
 
+/** Every outcome a management route can end with (the dashboard stacks them). */
 export const OUTCOMES = [
   '200',
+  '201',
+  '204',
   'unauthorized',
   'invalid_workspace_id',
   'invalid_pat_id',
+  'invalid_query',
+  'invalid_cursor',
+  'unsupported_media_type',
+  'payload_too_large',
+  'invalid_body',
   'forbidden',
   'not_found',
+  'limit_exceeded',
   '5xx',
 ] as const;

@@ -13,7 +13,8 @@ export const PATS_TABLE = {
 
 /**
  * The attributes a read may return. `tokenHash` is deliberately absent: the projection keeps it
- * out of the Lambda's memory altogether, not just out of the response.
+ * out of the Lambda's memory altogether, not just out of the response (and the IAM policies of
+ * the reading functions allow no other attribute).
  */
 export const READABLE_PAT_ATTRIBUTES = [
   'workspaceId',
@@ -24,7 +25,25 @@ export const READABLE_PAT_ATTRIBUTES = [
   'createdAt',
   'expiresAt',
   'lastUsedAt',
+  'createdBy',
 ] as const;
+
+/** Every attribute a PAT item may have. */
+export const PAT_ATTRIBUTES = [...READABLE_PAT_ATTRIBUTES, 'tokenHash'] as const;
+
+/**
+ * Each workspace has one more item beside its PATs: the number of PATs it holds, which the create
+ * transaction checks and increments, so the per-workspace limit holds exactly under concurrent
+ * creates. Its sort key cannot be a UUID, so no PAT route can ever read or write it, and the list
+ * never sees it (see `PAT_ID_RANGE`).
+ */
+export const WORKSPACE_COUNTER = { id: '#pat-count', countAttribute: 'patCount' } as const;
+
+/** Every PAT id lies in this range of the sort key, and the counter's `#` sorts below it. */
+export const PAT_ID_RANGE = {
+  lowest: '00000000-0000-0000-0000-000000000000',
+  highest: 'ffffffff-ffff-ffff-ffff-ffffffffffff',
+} as const;
 
 /**
  * The projection of `READABLE_PAT_ATTRIBUTES`, for `GetItem` and `Query`. Every attribute goes

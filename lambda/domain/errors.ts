@@ -1,18 +1,41 @@
 /**
- * The one family of errors the service answers with. Each carries the HTTP status and the stable
- * `code` of the contract; `lambda/http/error-response.ts` is the only place that turns them into
- * responses. Anything thrown that is not an `ApiError` becomes a generic 500, so an unexpected
- * message can never reach a client.
+ * The one family of errors the service answers with. Each error carries what its response needs,
+ * the way Middy's `http-error-handler` reads errors: `statusCode`, `expose` (whether its message
+ * may reach the client), its extra `headers`, and its body. `lambda/http/responses.ts` turns any
+ * error into a response by reading these, with no list of classes to keep up to date; anything
+ * that is not an exposed `ApiError` becomes the generic 500, so an unexpected message can never
+ * reach a client.
  */
 export abstract class ApiError extends Error {
-  abstract readonly status: number;
+  abstract readonly statusCode: number;
+  /** The contract's stable `code`. */
   abstract readonly code: string;
+  /** False for server-side failures: the client then gets the generic 500 body. */
+  readonly expose: boolean = true;
 
   constructor(message: string, options?: { cause?: unknown }) {
     super(message, options);
     this.name = new.target.name;
   }
+
+  /** Headers the response must carry besides the defaults (a challenge, `Retry-After`). */
+  get headers(): Readonly<Record<string, string>> {
+    return {};
+  }
+
+  /** The JSON body: `{code, message}` unless an error says more. */
+  body(): Record<string, unknown> {
+    return { code: this.code, message: this.message };
+  }
+
+  /** Fields the request's log line adds for this error (coarse, secret-free classes only). */
+  logFields(): Readonly<Record<string, unknown>> {
+    return {};
+  }
 }
+
+/** The realm of every `WWW-Authenticate` challenge (RFC 6750). */
+export const REALM = 'pats-api';
 
 /** Why a bearer credential was refused; drives the `WWW-Authenticate` challenge (RFC 6750). */
 export interface UnauthorizedDetails {
@@ -20,54 +43,122 @@ export interface UnauthorizedDetails {
   readonly credentialsSent: boolean;
   /** A fixed, secret-free phrase for `error_description`; never derived from the token. */
   readonly description?: string;
+  /** A coarse reason class for logs and metrics (never the token itself). */
+  readonly reason: string;
 }
 
 export class UnauthorizedError extends ApiError {
-  readonly status = 401;
+  readonly statusCode = 401;
   readonly code = 'unauthorized';
   readonly credentialsSent: boolean;
   readonly description: string | undefined;
-  /** A coarse reason class for logs and metrics (never the token itself). */
   readonly reason: string;
 
-  constructor(
-    message: string,
-    details: UnauthorizedDetails & { reason: string },
-    options?: { cause?: unknown },
-  ) {
+  constructor(message: string, details: UnauthorizedDetails, options?: { cause?: unknown }) {
     super(message, options);
     this.credentialsSent = details.credentialsSent;
     this.description = details.description;
     this.reason = details.reason;
   }
+
+  override get headers() {
+    if (!this.credentialsSent) return { 'www-authenticate': `Bearer realm="${REALM}"` };
+    // Descriptions are fixed phrases from this codebase, never token text, so no quoting is needed.
+    const description = this.description ?? 'The access token is invalid';
+    return {
+      'www-authenticate': `Bearer realm="${REALM}", error="invalid_token", error_description="${description}"`,
+    };
+  }
+
+  override logFields() {
+    return { reason: this.reason };
+  }
 }
 
-export class InvalidWorkspaceIdError extends ApiError {
-  readonly status = 400;
+abstract class FixedError extends ApiError {
+  protected constructor(message: string) {
+    super(message);
+  }
+}
+
+export class InvalidWorkspaceIdError extends FixedError {
+  readonly statusCode = 400;
   readonly code = 'invalid_workspace_id';
   constructor() {
     super('The X-Workspace-Id header must be a workspace UUID.');
   }
 }
 
-export class InvalidPatIdError extends ApiError {
-  readonly status = 400;
+export class InvalidPatIdError extends FixedError {
+  readonly statusCode = 400;
   readonly code = 'invalid_pat_id';
   constructor() {
     super('The path parameter id must be a personal access token UUID.');
   }
 }
 
-export class ForbiddenError extends ApiError {
-  readonly status = 403;
+export class InvalidQueryError extends ApiError {
+  readonly statusCode = 400;
+  readonly code = 'invalid_query';
+}
+
+export class InvalidCursorError extends FixedError {
+  readonly statusCode = 400;
+  readonly code = 'invalid_cursor';
+  constructor() {
+    super('The cursor was not made by this service for this workspace: start again without it.');
+  }
+}
+
+export class UnsupportedMediaTypeError extends FixedError {
+  readonly statusCode = 415;
+  readonly code = 'unsupported_media_type';
+  constructor() {
+    super('The body must be JSON, sent with Content-Type: application/json.');
+  }
+}
+
+export class PayloadTooLargeError extends ApiError {
+  readonly statusCode = 413;
+  readonly code = 'payload_too_large';
+  constructor(maxBytes: number) {
+    super(`The body must be at most ${maxBytes} bytes.`);
+  }
+}
+
+/** One problem of a request body: where (a JSON pointer, RFC 6901) and what. */
+export interface FieldProblem {
+  readonly field: string;
+  readonly message: string;
+}
+
+/** A body that is not valid JSON or breaks the schema; lists every problem, the first in `message`. */
+export class InvalidBodyError extends ApiError {
+  readonly statusCode = 400;
+  readonly code = 'invalid_body';
+  readonly errors: readonly FieldProblem[];
+
+  constructor(errors: readonly [FieldProblem, ...FieldProblem[]]) {
+    const [first] = errors;
+    super(first.field === '' ? first.message : `${first.field}: ${first.message}`);
+    this.errors = errors;
+  }
+
+  override body() {
+    return { code: this.code, message: this.message, errors: this.errors.map((e) => ({ ...e })) };
+  }
+}
+
+export class ForbiddenError extends FixedError {
+  readonly statusCode = 403;
   readonly code = 'forbidden';
   constructor() {
     super('Your token does not grant access to this workspace.');
   }
 }
 
-export class PatNotFoundError extends ApiError {
-  readonly status = 404;
+export class PatNotFoundError extends FixedError {
+  readonly statusCode = 404;
   readonly code = 'not_found';
   constructor() {
     // One message for "does not exist" and "belongs to another workspace": the two must be
@@ -76,9 +167,19 @@ export class PatNotFoundError extends ApiError {
   }
 }
 
+export class LimitExceededError extends ApiError {
+  readonly statusCode = 409;
+  readonly code = 'limit_exceeded';
+  constructor(limit: number) {
+    super(
+      `This workspace already has ${limit} personal access tokens, the most it may have: revoke one first.`,
+    );
+  }
+}
+
 /** A dependency (the issuer's keys, DynamoDB) is unavailable; the client may retry. */
 export class ServiceUnavailableError extends ApiError {
-  readonly status = 503;
+  readonly statusCode = 503;
   readonly code = 'service_unavailable';
   readonly retryAfterSeconds: number;
   /** Which dependency failed, for logs only. */
@@ -89,6 +190,14 @@ export class ServiceUnavailableError extends ApiError {
     this.dependency = dependency;
     this.retryAfterSeconds = retryAfterSeconds;
   }
+
+  override get headers() {
+    return { 'retry-after': String(this.retryAfterSeconds) };
+  }
+
+  override logFields() {
+    return { dependency: this.dependency };
+  }
 }
 
 /**
@@ -96,8 +205,9 @@ export class ServiceUnavailableError extends ApiError {
  * The message is for the logs; clients only ever see the generic 500 body.
  */
 export class InternalError extends ApiError {
-  readonly status = 500;
+  readonly statusCode = 500;
   readonly code = 'internal_error';
+  override readonly expose = false;
 }
 
 /** A stored PAT item lacks a required attribute or has one of the wrong type. */
@@ -109,5 +219,9 @@ export class CorruptPatItemError extends InternalError {
     super(`Stored PAT item is invalid: ${problems.join('; ')}`);
     this.key = key;
     this.problems = problems;
+  }
+
+  override logFields() {
+    return { key: this.key, problems: this.problems };
   }
 }

@@ -8,9 +8,17 @@ export interface PatRecord {
   readonly createdAt: string;
   readonly expiresAt?: string;
   readonly lastUsedAt?: string;
+  /** The `sub` of the user who created it. */
+  readonly createdBy?: string;
 }
 
-/** The `data` member of the 200 body: exactly the contract's keys, optional ones left out when absent. */
+/** What a new PAT is stored as: its metadata and the SHA-256 of its token (the token never is). */
+export interface NewPatItem extends PatRecord {
+  readonly expiresAt: string;
+  readonly tokenHash: string;
+}
+
+/** The `data` member of a 200 body: exactly the contract's keys, optional ones left out when absent. */
 export interface PatView {
   id: string;
   workspaceId: string;
@@ -22,9 +30,12 @@ export interface PatView {
   lastUsedAt?: string;
 }
 
+/** A view with the token: the body of create and rotate, the only time the token is shown. */
+export type CreatedPatView = PatView & { token: string };
+
 export function toPatView(record: PatRecord): PatView {
-  // Built key by key rather than spread, so an attribute added to the item later can never leak
-  // into the response by accident.
+  // Built key by key rather than spread, so an attribute added to the item later (createdBy,
+  // tokenHash) can never leak into a response by accident.
   const view: PatView = {
     id: record.id,
     workspaceId: record.workspaceId,

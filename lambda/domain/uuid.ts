@@ -15,3 +15,45 @@ export function normaliseUuid(raw: string | undefined): string | undefined {
 export function isUuid(value: unknown): value is string {
   return typeof value === 'string' && UUID.test(value);
 }
+
+/**
+ * UUIDv7 (RFC 9562, 5.7): 48 bits of Unix milliseconds, then randomness, so ids sort by creation
+ * time and the list can be newest first by id alone. Within one millisecond the 12-bit `rand_a`
+ * field counts up from a random start (RFC 9562, 6.2, method 1), so ids made by one process keep
+ * their order even then.
+ */
+export class UuidV7Generator {
+  private lastMs = -1;
+  private counter = 0;
+
+  constructor(
+    private readonly now: () => number,
+    private readonly random: (size: number) => Uint8Array,
+  ) {}
+
+  next(): string {
+    const bytes = this.random(16);
+    let ms = this.now();
+    if (ms <= this.lastMs) {
+      ms = this.lastMs;
+      this.counter += 1;
+      // 4096 ids in one millisecond: borrow the next millisecond rather than lose the order.
+      if (this.counter > 0xfff) {
+        ms += 1;
+        this.counter = 0;
+      }
+    } else {
+      this.counter = (((bytes[6] ?? 0) & 0x07) << 8) | (bytes[7] ?? 0);
+    }
+    this.lastMs = ms;
+    for (let i = 5; i >= 0; i -= 1) {
+      bytes[i] = ms % 256;
+      ms = Math.floor(ms / 256);
+    }
+    bytes[6] = 0x70 | (this.counter >> 8);
+    bytes[7] = this.counter & 0xff;
+    bytes[8] = 0x80 | ((bytes[8] ?? 0) & 0x3f);
+    const hex = Buffer.from(bytes).toString('hex');
+    return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+  }
+}

@@ -1,3 +1,5 @@
+import { ForbiddenError } from './errors';
+import type { Principal } from './ports';
 import { isUuid } from './uuid';
 
 /**
@@ -17,4 +19,12 @@ export function grantedWorkspaces(claim: unknown): ReadonlySet<string> {
     if (isUuid(member)) granted.add(member.toLowerCase());
   }
   return granted;
+}
+
+/**
+ * 403 unless the principal's token grants `workspaceId`. Decided from the token alone, before any
+ * read: the answer must not depend on whether the workspace exists.
+ */
+export function assertGranted(principal: Principal, workspaceId: string, workspaceClaim: string): void {
+  if (!grantedWorkspaces(principal.claims[workspaceClaim]).has(workspaceId)) throw new ForbiddenError();
 }

@@ -1,62 +1,61 @@
 import type middy from '@middy/core';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import type { Logger } from '../adapters/json-logger';
-import { ApiError, CorruptPatItemError, ServiceUnavailableError, UnauthorizedError } from '../domain/errors';
-import type { InvocationContext } from './invocation-context';
+import { ApiError } from '../domain/errors';
+import { invocationOf } from './invocation';
 import { outcomeOf } from './outcome';
 import type { HttpResult } from './responses';
 
-export interface AuditLogOptions {
-  readonly logger: Logger;
-  /** @default Date.now */
-  readonly now?: () => number;
-}
-
 /**
- * Writes the contract's one audit line per request (who read which PAT's metadata, and how it
- * ended) and stamps `x-request-id` on the response. It runs last, after the error mapping, so it
- * sees the response the client gets. It logs only verified or normalised values: never headers.
+ * Writes the contract's log lines and stamps `x-request-id` on the response: one line per request
+ * (who asked what of which PAT, and how it ended) and, after a successful write, one audit line
+ * (`pat.created`, `pat.revoked`, `pat.rotated`). It runs last, after the error mapping, so it sees
+ * the response the client gets. It logs only verified or normalised values: never headers, never
+ * a token or its hash.
  */
-export function auditLog(
-  options: AuditLogOptions,
-): middy.MiddlewareObj<APIGatewayProxyEventV2, HttpResult, Error, InvocationContext> {
-  const now = options.now ?? Date.now;
-  const { logger } = options;
-  const startedAt = new WeakMap<object, number>();
+export function auditLog(options: {
+  readonly logger: Logger;
+  readonly now: () => number;
+}): middy.MiddlewareObj<APIGatewayProxyEventV2, HttpResult> {
+  const { logger, now } = options;
 
-  const finish = (request: middy.Request<APIGatewayProxyEventV2, HttpResult, Error, InvocationContext>) => {
+  const finish = (request: middy.Request<APIGatewayProxyEventV2, HttpResult>) => {
     const response = request.response;
     if (response === null || response === undefined) return;
     const requestId = request.event.requestContext?.requestId ?? request.context.awsRequestId;
     response.headers = { ...response.headers, 'x-request-id': requestId };
 
+    const invocation = invocationOf(request.event);
     const error = request.error ?? undefined;
-    const trail = request.context.auditTrail;
+    const { trail } = invocation;
     const line = {
       requestId,
+      route: invocation.route,
       status: response.statusCode,
       code: outcomeOf(response.statusCode, error).code,
-      latencyMs: now() - (startedAt.get(request.context) ?? now()),
+      latencyMs: now() - invocation.startedAt,
       subject: trail.subject,
+      tokenType: trail.tokenType,
       workspaceId: trail.workspaceId,
       patId: trail.patId,
-      ...(error instanceof UnauthorizedError ? { reason: error.reason } : {}),
-      ...(error instanceof ServiceUnavailableError ? { dependency: error.dependency } : {}),
+      ...(error instanceof ApiError ? error.logFields() : {}),
     };
     if (response.statusCode >= 500) {
       logger.error('request failed', { ...line, error: describe(error) });
     } else {
       logger.info('request', line);
     }
+    if (invocation.audit !== undefined && response.statusCode < 300) {
+      logger.info('audit', {
+        requestId,
+        subject: trail.subject,
+        workspaceId: trail.workspaceId,
+        ...invocation.audit,
+      });
+    }
   };
 
-  return {
-    before: (request) => {
-      startedAt.set(request.context, now());
-    },
-    after: finish,
-    onError: finish,
-  };
+  return { after: finish, onError: finish };
 }
 
 /**
@@ -69,7 +68,6 @@ function describe(error: Error | undefined) {
   return {
     name: error.name,
     message: error.message,
-    ...(error instanceof CorruptPatItemError ? { key: error.key, problems: error.problems } : {}),
     ...(cause instanceof Error ? { cause: { name: cause.name, message: cause.message } } : {}),
     ...(error instanceof ApiError ? {} : { stack: error.stack }),
   };

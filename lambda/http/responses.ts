@@ -1,16 +1,15 @@
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import { ApiError, InternalError, ServiceUnavailableError, UnauthorizedError } from '../domain/errors';
+import { ApiError } from '../domain/errors';
 
 export type HttpResult = APIGatewayProxyStructuredResultV2 & {
   statusCode: number;
   headers: Record<string, string>;
-  body: string;
+  body?: string;
 };
 
-/** The realm of every `WWW-Authenticate` challenge (RFC 6750). */
-export const REALM = 'pats-api';
+/** Headers of every response: per-user data is never cached, and never sniffed as another type. */
+const BASE_HEADERS = { 'cache-control': 'no-store', 'x-content-type-options': 'nosniff' } as const;
 
-/** Every response the function returns: JSON, never cached (it is per-user data). */
 export function jsonResponse(
   statusCode: number,
   body: unknown,
@@ -18,38 +17,24 @@ export function jsonResponse(
 ): HttpResult {
   return {
     statusCode,
-    headers: {
-      'content-type': 'application/json',
-      'cache-control': 'no-store',
-      'x-content-type-options': 'nosniff',
-      ...headers,
-    },
+    headers: { 'content-type': 'application/json', ...BASE_HEADERS, ...headers },
     body: JSON.stringify(body),
   };
+}
+
+/** A response without a body (204): no `Content-Type` either. */
+export function emptyResponse(statusCode: number): HttpResult {
+  return { statusCode, headers: { ...BASE_HEADERS } };
 }
 
 const GENERIC_500 = { code: 'internal_error', message: 'An unexpected error occurred.' } as const;
 
 /**
- * The one place errors become HTTP responses. Only `ApiError`s meant for clients are exposed;
- * internal errors and anything unknown become the same generic 500, so no stack trace, ARN,
- * table name or token can ever reach a response.
+ * The one place errors become HTTP responses. An `ApiError` says its own status, headers and body;
+ * one that is not meant for clients (`expose: false`), and anything that is not an `ApiError`,
+ * becomes the same generic 500, so no stack trace, ARN, table name or token can reach a response.
  */
 export function errorResponse(error: unknown): HttpResult {
-  if (!(error instanceof ApiError) || error instanceof InternalError) return jsonResponse(500, GENERIC_500);
-  const body = { code: error.code, message: error.message };
-  if (error instanceof UnauthorizedError) {
-    return jsonResponse(401, body, { 'www-authenticate': challenge(error) });
-  }
-  if (error instanceof ServiceUnavailableError) {
-    return jsonResponse(503, body, { 'retry-after': String(error.retryAfterSeconds) });
-  }
-  return jsonResponse(error.status, body);
-}
-
-function challenge(error: UnauthorizedError): string {
-  if (!error.credentialsSent) return `Bearer realm="${REALM}"`;
-  // Descriptions are fixed phrases from this codebase, never token text, so no quoting is needed.
-  const description = error.description ?? 'The access token is invalid';
-  return `Bearer realm="${REALM}", error="invalid_token", error_description="${description}"`;
+  if (!(error instanceof ApiError) || !error.expose) return jsonResponse(500, GENERIC_500);
+  return jsonResponse(error.statusCode, error.body(), { ...error.headers });
 }

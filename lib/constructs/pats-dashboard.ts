@@ -6,16 +6,16 @@ import {
   Dashboard,
   GraphWidget,
   MathExpression,
-  Metric,
 } from 'aws-cdk-lib/aws-cloudwatch';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
-import { OUTCOMES, PATS_METRICS } from '../../lambda/adapters/emf-metrics';
-import { getItemMetric } from './table-metrics';
+import { PATS_METRICS } from '../../lambda/adapters/emf-metrics';
+import { tableMetric } from './alarms';
 
 export interface PatsDashboardProps {
-  readonly function: IFunction;
+  /** Every function of the API, by the name its graphs show. */
+  readonly functions: Readonly<Record<string, IFunction>>;
   readonly api: IHttpApi;
   readonly table: ITable;
   readonly alarms: readonly Alarm[];
@@ -27,31 +27,27 @@ export interface PatsDashboardProps {
 
 const PERIOD = Duration.minutes(1);
 
+/** A graph of every value of the service's metric `name` over the given dimension keys. */
+function search(name: string, dimensions: readonly string[], statistic: string, label = '') {
+  const keys = ['Service', ...dimensions].join(',');
+  return new MathExpression({
+    expression: `SEARCH('{${PATS_METRICS.namespace},${keys}} MetricName="${name}"', '${statistic}', 60)`,
+    label,
+    period: PERIOD,
+  });
+}
+
 /**
- * One page to see the service working: request rate and outcome mix, latency percentiles at the
- * gateway and in the function, cold starts and token refusals, DynamoDB health, and every alarm.
+ * One page to see the service working: request rate and the outcome mix of every route, latency
+ * at the gateway and in each function, cold starts, errors and throttles per function, token
+ * refusals, DynamoDB health, and every alarm.
  */
 export class PatsDashboard extends Construct {
   readonly dashboard: Dashboard;
 
   constructor(scope: Construct, id: string, props: PatsDashboardProps) {
     super(scope, id);
-    const service = { Service: PATS_METRICS.service };
-    const custom = (
-      metricName: string,
-      dimensionsMap: Record<string, string>,
-      statistic = 'Sum',
-      label?: string,
-    ) =>
-      new Metric({
-        namespace: PATS_METRICS.namespace,
-        metricName,
-        dimensionsMap: { ...service, ...dimensionsMap },
-        statistic,
-        period: PERIOD,
-        ...(label !== undefined ? { label } : {}),
-      });
-
+    const functions = Object.entries(props.functions);
     this.dashboard = new Dashboard(this, 'Dashboard', {
       ...(props.dashboardName !== undefined ? { dashboardName: props.dashboardName } : {}),
       defaultInterval: Duration.hours(3),
@@ -67,8 +63,8 @@ export class PatsDashboard extends Construct {
         width: 12,
       }),
       new GraphWidget({
-        title: 'Outcomes (function)',
-        left: OUTCOMES.map((outcome) => custom('Request', { Outcome: outcome }, 'Sum', outcome)),
+        title: 'Outcomes by route (functions)',
+        left: [search('Request', ['Route', 'Outcome'], 'Sum')],
         stacked: true,
         width: 12,
       }),
@@ -80,75 +76,49 @@ export class PatsDashboard extends Construct {
           props.api.metricLatency({ period: PERIOD, statistic, label: `latency ${statistic}` }),
         ),
         right: [
-          props.api.metricIntegrationLatency({
-            period: PERIOD,
-            statistic: 'p99',
-            label: 'integration p99',
-          }),
+          props.api.metricIntegrationLatency({ period: PERIOD, statistic: 'p99', label: 'integration p99' }),
         ],
         width: 12,
       }),
       new GraphWidget({
-        title: 'Function duration (ms)',
-        left: ['p50', 'p90', 'p99'].map((statistic) =>
-          props.function.metricDuration({ period: PERIOD, statistic, label: `duration ${statistic}` }),
+        title: 'Function duration p99 (ms) and concurrency',
+        left: functions.map(([name, fn]) =>
+          fn.metricDuration({ period: PERIOD, statistic: 'p99', label: name }),
         ),
-        right: [
-          props.function.metric('ConcurrentExecutions', {
+        right: functions.map(([name, fn]) =>
+          fn.metric('ConcurrentExecutions', {
             period: PERIOD,
             statistic: 'Maximum',
-            label: 'concurrency',
+            label: `${name} concurrency`,
           }),
-        ],
+        ),
         width: 12,
       }),
     );
     this.dashboard.addWidgets(
       new GraphWidget({
-        title: 'Cold starts and errors',
-        left: [
-          custom('ColdStart', {}, 'Sum', 'cold starts'),
-          props.function.metricErrors({ period: PERIOD, statistic: 'Sum', label: 'Lambda errors' }),
-          props.function.metricThrottles({ period: PERIOD, statistic: 'Sum', label: 'Lambda throttles' }),
-        ],
+        title: 'Cold starts, Lambda errors and throttles',
+        left: [search('ColdStart', ['Route'], 'Sum')],
+        right: functions.flatMap(([name, fn]) => [
+          fn.metricErrors({ period: PERIOD, statistic: 'Sum', label: `${name} errors` }),
+          fn.metricThrottles({ period: PERIOD, statistic: 'Sum', label: `${name} throttles` }),
+        ]),
         width: 12,
       }),
       new GraphWidget({
         title: 'Refused tokens by reason',
-        left: [
-          new MathExpression({
-            expression: `SEARCH('{${PATS_METRICS.namespace},Service,Reason} MetricName="JwtRejected"', 'Sum', 60)`,
-            label: '',
-            period: PERIOD,
-          }),
-        ],
+        left: [search('JwtRejected', ['Reason'], 'Sum')],
         stacked: true,
         width: 12,
       }),
     );
     this.dashboard.addWidgets(
       new GraphWidget({
-        title: 'DynamoDB GetItem',
-        left: [
-          custom('DynamoDbLatency', {}, 'p50', 'function-side p50 (ms)'),
-          custom('DynamoDbLatency', {}, 'p99', 'function-side p99 (ms)'),
-          getItemMetric(props.table, 'SuccessfulRequestLatency', {
-            period: PERIOD,
-            statistic: 'Average',
-            label: 'service-side average (ms)',
-          }),
-        ],
+        title: 'DynamoDB',
+        left: [search('DynamoDbLatency', ['Route'], 'p99')],
         right: [
-          getItemMetric(props.table, 'ThrottledRequests', {
-            period: PERIOD,
-            statistic: 'Sum',
-            label: 'throttled',
-          }),
-          getItemMetric(props.table, 'SystemErrors', {
-            period: PERIOD,
-            statistic: 'Sum',
-            label: 'system errors',
-          }),
+          tableMetric(props.table, 'ThrottledRequests', { period: PERIOD, label: 'throttled' }),
+          tableMetric(props.table, 'SystemErrors', { period: PERIOD, label: 'system errors' }),
         ],
         width: 12,
       }),

@@ -12,13 +12,13 @@ import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import type { RouteDefinition } from '../routes';
+import { corsHeaders, corsMethods, type RouteDefinition, type RouteName } from '../routes';
 
 export interface PatsHttpApiProps {
   /** The routes to serve (from `lib/routes.ts`). */
   readonly routes: readonly RouteDefinition[];
-  /** The function serving each handler name the routes use. */
-  readonly handlers: Readonly<Record<RouteDefinition['handler'], IFunction>>;
+  /** The function serving each route. */
+  readonly functions: Readonly<Record<RouteName, IFunction>>;
   /** Issuer the JWT authorizer trusts (an https URL with OIDC discovery). */
   readonly jwtIssuer: string;
   /** Audiences the JWT authorizer accepts. */
@@ -44,9 +44,10 @@ export interface PatsHttpApiProps {
 }
 
 /**
- * The HTTP API: only the routes given, each behind API Gateway's JWT authorizer, proxied to Lambda
+ * The HTTP API: only the routes given, each behind its authorizer and proxied to its own function
  * with payload 2.0; a `$default` stage with throttling and JSON access logs. CORS preflight, when
- * enabled, is answered by API Gateway itself, before and without the authorizer.
+ * enabled, is answered by API Gateway itself, before and without the authorizer, for the methods
+ * and headers the routes use.
  */
 export class PatsHttpApi extends Construct {
   readonly api: HttpApi;
@@ -58,15 +59,15 @@ export class PatsHttpApi extends Construct {
     const origins = props.corsAllowedOrigins ?? [];
 
     this.api = new HttpApi(this, 'Api', {
-      description: 'PATs API: personal access token metadata for user JWTs',
+      description: 'PATs API: personal access tokens, managed with user JWTs',
       createDefaultStage: false,
       ...(origins.length > 0
         ? {
             corsPreflight: {
               allowOrigins: [...origins],
-              allowMethods: [CorsHttpMethod.GET],
-              allowHeaders: ['authorization', 'x-workspace-id'],
-              exposeHeaders: ['x-request-id', 'www-authenticate', 'retry-after'],
+              allowMethods: corsMethods(props.routes).map((method) => CorsHttpMethod[method]),
+              allowHeaders: corsHeaders(props.routes),
+              exposeHeaders: ['x-request-id', 'www-authenticate', 'retry-after', 'location'],
               maxAge: Duration.hours(1),
             },
           }
@@ -112,19 +113,12 @@ export class PatsHttpApi extends Construct {
     const authorizer = new HttpJwtAuthorizer('JwtAuthorizer', props.jwtIssuer, {
       jwtAudience: [...props.jwtAudiences],
     });
-    const integrations = new Map<IFunction, HttpLambdaIntegration>();
     for (const route of props.routes) {
-      const handler = props.handlers[route.handler];
-      let integration = integrations.get(handler);
-      if (integration === undefined) {
-        integration = new HttpLambdaIntegration(`${route.handler}Integration`, handler);
-        integrations.set(handler, integration);
-      }
       this.api.addRoutes({
         path: route.path,
         methods: [HttpMethod[route.method]],
-        integration,
-        ...(route.authorized ? { authorizer } : {}),
+        integration: new HttpLambdaIntegration(`${route.name}Integration`, props.functions[route.name]),
+        authorizer,
       });
     }
   }

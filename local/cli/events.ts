@@ -1,16 +1,16 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadOrCreateDevKey } from '../dev-issuer';
 import { demoToken } from '../dev-token';
 import { devIssuerUrl, loadLocalConfig } from '../local-config';
-import { newPatSecret } from '../pat-admin';
 import { samEnvVars, sampleEvents } from '../sample-events';
 import { parseOptions, runCli } from './cli-support';
 
 const USAGE = `Usage: npm run events [-- --out events]
 
-Rewrites the sample events (events/get-pat-{200,401,403,404}.json) with a fresh 12-hour dev token for
-the demo user and the demo ids of \`npm start\`, and events/env.json for sam local invoke --env-vars.`;
+Rewrites the sample events of every route (events/<route>-<status>.json, from lib/routes.ts) with a
+fresh 12-hour dev token for the demo user and the demo ids of \`npm start\`, and events/env.json for
+sam local invoke --env-vars.`;
 
 runCli(USAGE, async () => {
   const { values } = parseOptions(process.argv.slice(2), {
@@ -31,12 +31,21 @@ runCli(USAGE, async () => {
     unknown
   >;
   mkdirSync(values.out, { recursive: true });
-  for (const [name, event] of Object.entries(sampleEvents({ token, claims, pat: newPatSecret() }))) {
+  // Events of routes or samples that no longer exist must not linger.
+  for (const file of readdirSync(values.out)) {
+    if (file.endsWith('.json') && file !== 'env.json') rmSync(join(values.out, file));
+  }
+  const samples = sampleEvents({ token, claims });
+  for (const { name, event } of samples) {
     writeFileSync(join(values.out, `${name}.json`), `${JSON.stringify(event, null, 2)}\n`);
   }
-  const env = samEnvVars({ ...config, issuer });
-  writeFileSync(join(values.out, 'env.json'), `${JSON.stringify(env, null, 2)}\n`);
+  writeFileSync(
+    join(values.out, 'env.json'),
+    `${JSON.stringify(samEnvVars({ ...config, issuer }), null, 2)}\n`,
+  );
   process.stdout.write(
-    `Wrote ${values.out}/get-pat-{200,401,403,404}.json and ${values.out}/env.json (token valid 12 h).\n`,
+    `Wrote ${samples.length} events to ${values.out}/ (token valid 12 h) and ${values.out}/env.json:\n${samples
+      .map(({ name }) => `  ${name}.json`)
+      .join('\n')}\n`,
   );
 });

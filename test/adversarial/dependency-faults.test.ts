@@ -1,12 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { dynamoDbTimeBudgetMs, loadConfig } from '../../lambda/config';
-import { localDocumentClient } from '../../local/embedded-store';
-import { createPat } from '../../local/pat-admin';
 import { TestDynamo } from '../support/dynamodb';
 import { FaultProxy } from '../support/fault-proxy';
+import { type HttpAnswer, request } from '../support/http';
 import { generateKey, TestIssuer } from '../support/issuer';
 import { startInProcessApi } from '../support/local-api';
-import { getRequest, type RawAnswer, rawRequest } from '../support/raw-http';
 
 /**
  * Broken dependencies under the running local API (gateway imitation + handler): the issuer's keys
@@ -27,25 +25,17 @@ async function apiWith(issuer: TestIssuer, env: Record<string, string> = {}) {
     JWKS_FAILURE_CACHE_SECONDS: '1',
     ...env,
   });
-  const client = localDocumentClient(local.api.dynamoDbEndpoint);
-  const { record } = await createPat(client, local.config.tableName, {
-    workspaceId,
-    name: 'faults',
-    scopes: ['read'],
-  });
-  client.destroy();
-  const get = (token: string): Promise<RawAnswer> =>
-    rawRequest(
-      local.port,
-      getRequest(`/api/v1/pats/${record.id}`, [
-        ['Authorization', `Bearer ${token}`],
-        ['X-Workspace-Id', workspaceId],
-      ]),
-    );
+  // Created without a request, so that the API's key caches are still cold when a test begins.
+  const { id } = await local.createPat(workspaceId);
+  const get = (token: string): Promise<HttpAnswer> =>
+    request(local.port, {
+      path: `/api/v1/pats/${id}`,
+      headers: { Authorization: `Bearer ${token}`, 'X-Workspace-Id': workspaceId },
+    });
   return { local, get };
 }
 
-const json = (answer: RawAnswer) => JSON.parse(answer.body) as Record<string, unknown>;
+const json = (answer: HttpAnswer) => answer.json();
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe('the issuer keys', () => {
@@ -267,10 +257,10 @@ describe('DynamoDB', () => {
       const startedAt = Date.now();
       const down = await get(issuer.token([workspaceId]));
       const elapsed = Date.now() - startedAt;
-      proxy.mode = 'hang';
+      proxy.inject('hang');
       await proxy.restart();
       const hung = await get(issuer.token([workspaceId]));
-      proxy.mode = 'pass';
+      proxy.clear();
       const back = await get(issuer.token([workspaceId]));
 
       expect(down.status).toBe(503);

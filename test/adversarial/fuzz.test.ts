@@ -1,18 +1,19 @@
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import fc from 'fast-check';
+import { formatPatToken, hashPatToken } from '../../lambda/domain/token-format';
 import { signJwt } from '../../local/dev-issuer';
-import { localDocumentClient } from '../../local/embedded-store';
-import { createPat, hashPatSecret, newPatSecret } from '../../local/pat-admin';
+import { type HttpAnswer, request } from '../support/http';
 import { startInProcessApi } from '../support/local-api';
 import { LogCapture } from '../support/logs';
-import { getRequest, type RawAnswer, rawRequest } from '../support/raw-http';
 
 /**
- * Property-based fuzzing of the running local API (gateway imitation + the Lambda handler) over
- * real TCP. A fixed seed and a bounded number of runs keep CI deterministic; raise the count with
- * FUZZ_RUNS (and change the seed with FUZZ_SEED) for a deeper search.
+ * Property-based fuzzing of `GET /api/v1/pats/{id}` on the running local API (gateway imitation +
+ * the Lambda handler) over real TCP: ids, paths, headers, Authorization values, claim sets. A
+ * fixed seed and a bounded number of runs keep CI deterministic; raise the count with FUZZ_RUNS
+ * (and change the seed with FUZZ_SEED) for a deeper search. After every test, nothing secret may
+ * have been logged.
  */
 const RUNS = Number(process.env.FUZZ_RUNS ?? 40);
 const SEED = Number(process.env.FUZZ_SEED ?? 20261128);
@@ -36,16 +37,16 @@ const API = '/api/v1/pats/';
 beforeAll(async () => {
   logs.start();
   local = await startInProcessApi({ TABLE_NAME: TABLE });
-  const client = localDocumentClient(local.api.dynamoDbEndpoint);
-  const { secret, record } = await createPat(client, TABLE, {
-    workspaceId,
-    name: 'fuzzed',
-    scopes: ['read'],
-  });
-  client.destroy();
-  patId = record.id;
-  secrets.push(secret, hashPatSecret(secret));
   validToken = local.token({ workspaces: [workspaceId] });
+  const created = await request(local.port, {
+    method: 'POST',
+    path: '/api/v1/pats',
+    headers: { ...Object.fromEntries(ok()), 'content-type': 'application/json' },
+    body: '{"name":"fuzzed","scopes":["read"]}',
+  });
+  const { id, token } = created.json<{ data: { id: string; token: string } }>().data;
+  patId = id;
+  secrets.push(token, hashPatToken(token));
   canary = createServer((_req, res) => {
     canaryHits += 1;
     res.writeHead(200, { 'content-type': 'application/json' }).end('{"keys":[]}');
@@ -60,15 +61,23 @@ afterAll(async () => {
   logs.stop();
 });
 
+afterEach(() => {
+  const text = `${logs.text()}\n${local.requestLog.join('\n')}`;
+  for (const secret of [...secrets, validToken]) expect(text).not.toContain(secret);
+  expect(text).not.toMatch(/eyJ[\w-]{5,}\.eyJ[\w-]{5,}\.[\w-]+/);
+  expect(text).not.toMatch(/bearer\s+\S/i);
+  expect(text).not.toMatch(/pat_[A-Za-z0-9]{20,}/);
+});
+
 const send = (path: string, headers: ReadonlyArray<readonly [string, string]>) =>
-  rawRequest(local.port, getRequest(path, headers));
+  request(local.port, { path, headers });
 const ok = (token = validToken): Array<[string, string]> => [
   ['Authorization', `Bearer ${token}`],
   ['X-Workspace-Id', workspaceId],
 ];
 
 /** What holds for every answer, whatever the input. */
-function assertSafe(answer: RawAnswer, allowed: readonly number[], context: string): void {
+function assertSafe(answer: HttpAnswer, allowed: readonly number[], context: string): void {
   const where = `${context} -> ${answer.status} ${answer.body.slice(0, 200)}`;
   if (!allowed.includes(answer.status)) throw new Error(`unexpected status: ${where}`);
   let body: unknown;
@@ -175,7 +184,9 @@ describe('fuzzing the running local API', () => {
       .map(([prefix, rest]) => `${prefix}${rest}`);
     await property(pathArbitrary, async (path) => {
       const answer = await send(path, ok());
-      assertSafe(answer, path === `${API}${patId}` ? [200] : [400, 404], `path ${path}`);
+      // Two of these are routes: the PAT itself, and the list.
+      const route = path === `${API}${patId}` || path === '/api/v1/pats';
+      assertSafe(answer, route ? [200] : [400, 404], `path ${path}`);
     });
     await assertStillServing();
   });
@@ -219,7 +230,7 @@ describe('fuzzing the running local API', () => {
         [`Bearer ${validToken}`, 'Bearer other'],
         ['Bearer other', `Bearer ${validToken}`],
         [`Bearer ${validToken}`, `Bearer ${validToken}`],
-        [`Bearer ${newPatSecret()}`],
+        [`Bearer ${formatPatToken(randomBytes(32), { workspaceId, id: patId })}`],
         [`Bearer ${'x'.repeat(9000)}`],
         [`Bearer ${'x'.repeat(20_000)}`],
       ),
@@ -340,15 +351,6 @@ describe('fuzzing the running local API', () => {
       assertSafe(answer, expected, `claims ${JSON.stringify(claims).slice(0, 200)}`);
     });
     await assertStillServing();
-  });
-
-  it('never logged a secret, a hash, a JWT or an Authorization value during the whole run', () => {
-    const text = `${logs.text()}\n${local.requestLog.join('\n')}`;
-    expect(text.length).toBeGreaterThan(0);
-    for (const secret of [...secrets, validToken]) expect(text).not.toContain(secret);
-    expect(text).not.toMatch(/eyJ[\w-]{5,}\.eyJ[\w-]{5,}\.[\w-]+/);
-    expect(text).not.toMatch(/bearer\s+\S/i);
-    expect(text).not.toMatch(/pat_[A-Za-z0-9]{20,}/);
   });
 });
 

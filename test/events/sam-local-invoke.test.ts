@@ -1,48 +1,43 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { App } from 'aws-cdk-lib';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import { loadConfig } from '../../lambda/config';
+import { patRouteDependencies } from '../../lambda/dependencies';
 import { buildPatsApiApp } from '../../lib/pats-api-app';
+import { ROUTES, type RouteName } from '../../lib/routes';
 import { DEMO, seedDemo } from '../../local/demo';
-import { newPatSecret } from '../../local/pat-admin';
-import { SAMPLE_STATUS, type SampleName, samEnvVars, sampleEvents } from '../../local/sample-events';
+import { samEnvVars, sampleEvents } from '../../local/sample-events';
 import { BASE_CONTEXT } from '../support/cdk';
 import { newTableName, TestDynamo } from '../support/dynamodb';
+import { functionEnv } from '../support/harness';
 import { TestIssuer } from '../support/issuer';
 import { ROOT, runProcess } from '../support/processes';
 
 /**
  * What `sam local invoke -t cdk.out/PatsApi-dev.template.json <FunctionId> -e events/<x>.json
- * --env-vars events/env.json` does, without Docker: synthesize with asset metadata (as `cdk synth`
- * does), find the function, follow `aws:asset:path` and `Handler` to the built bundle, and invoke
- * it in a fresh Node.js process with the template's environment, overridden by the env-vars file
- * for the variables the template declares.
+ * --env-vars events/env.json` does, without Docker, for every function and every sample event:
+ * synthesize with asset metadata (as `cdk synth` does), find the function, follow
+ * `aws:asset:path` and `Handler` to the built bundle, and invoke it in a fresh Node.js process
+ * with the template's environment, overridden by the env-vars file for the variables the template
+ * declares, and the variables SAM sets in its container.
  */
-jest.setTimeout(120_000);
+jest.setTimeout(180_000);
 
-type Template = {
-  Resources: Record<
-    string,
-    {
-      Type: string;
-      Properties: {
-        Handler?: string;
-        Runtime?: string;
-        Environment?: { Variables?: Record<string, unknown> };
-      };
-      Metadata?: Record<string, string>;
-    }
-  >;
+type Resource = {
+  Type: string;
+  Properties: { Handler?: string; Runtime?: string; Environment?: { Variables?: Record<string, unknown> } };
+  Metadata?: Record<string, string>;
 };
 
 let outdir: string;
-let template: Template;
-let functionId: string;
+let resources: Record<string, Resource>;
 let dynamo: TestDynamo;
 let issuer: TestIssuer;
 let eventsDir: string;
 const tableName = newTableName();
+const samples = new Map<string, ReturnType<typeof sampleEvents>[number]>();
 
 beforeAll(async () => {
   outdir = mkdtempSync(join(tmpdir(), 'cdk-out-'));
@@ -53,21 +48,18 @@ beforeAll(async () => {
   });
   const stack = buildPatsApiApp(app);
   app.synth();
-  template = JSON.parse(readFileSync(join(outdir, `${stack.stackName}.template.json`), 'utf8')) as Template;
-  const functions = Object.entries(template.Resources).filter(
-    ([, resource]) =>
-      resource.Type === 'AWS::Lambda::Function' && resource.Metadata?.['aws:asset:path'] !== undefined,
-  );
-  expect(functions).toHaveLength(1);
-  functionId = functions[0]?.[0] ?? '';
+  resources = JSON.parse(readFileSync(join(outdir, `${stack.stackName}.template.json`), 'utf8')).Resources;
 
   [dynamo, issuer] = await Promise.all([TestDynamo.start(), TestIssuer.start()]);
   await dynamo.createPatsTable(tableName);
-  await seedDemo(dynamo.client, tableName);
+  await seedDemo(
+    patRouteDependencies(loadConfig(functionEnv(dynamo, issuer, tableName, { LOG_LEVEL: 'SILENT' }))),
+  );
   const token = issuer.token([DEMO.workspaceId], { sub: DEMO.subject });
   const claims = JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString('utf8'));
-  for (const [name, event] of Object.entries(sampleEvents({ token, claims, pat: newPatSecret() }))) {
-    writeFileSync(join(eventsDir, `${name}.json`), JSON.stringify(event));
+  for (const sample of sampleEvents({ token, claims })) {
+    samples.set(sample.name, sample);
+    writeFileSync(join(eventsDir, `${sample.name}.json`), JSON.stringify(sample.event));
   }
 });
 
@@ -77,31 +69,37 @@ afterAll(async () => {
   rmSync(eventsDir, { recursive: true, force: true });
 });
 
+/** The function of a route, found the way SAM finds it: a Lambda function with asset metadata. */
+function functionOf(route: RouteName): [string, Resource] {
+  const prefix = `${route.charAt(0).toUpperCase()}${route.slice(1)}Function`;
+  const found = Object.entries(resources).find(
+    ([id, resource]) =>
+      resource.Type === 'AWS::Lambda::Function' &&
+      id.startsWith(prefix) &&
+      resource.Metadata?.['aws:asset:path'],
+  );
+  if (found === undefined) throw new Error(`no function for ${route}`);
+  return found;
+}
+
 /** SAM's rule: the template's variables, each overridden by the env-vars file when it names it. */
-function containerEnv(overrides: Record<string, string>): Record<string, string> {
-  const declared = template.Resources[functionId]?.Properties.Environment?.Variables as Record<
-    string,
-    unknown
-  >;
+function containerEnv(resource: Resource, overrides: Record<string, string>): Record<string, string> {
   const env: Record<string, string> = {};
-  for (const [name, value] of Object.entries(declared)) {
+  for (const [name, value] of Object.entries(resource.Properties.Environment?.Variables ?? {})) {
     env[name] = overrides[name] ?? (typeof value === 'string' ? value : 'unresolved-reference');
   }
   return env;
 }
 
-/** The variables SAM sets in its container, besides the function's own. */
-const SAM_RUNTIME = { AWS_SAM_LOCAL: 'true', AWS_LAMBDA_FUNCTION_NAME: 'GetPatFunction' };
-
-function runBundle(sample: SampleName, env: Record<string, string>) {
-  const resource = template.Resources[functionId];
-  const assetDir = join(outdir, resource?.Metadata?.['aws:asset:path'] ?? '');
+function runBundle(route: RouteName, sample: string, env: Record<string, string>) {
+  const [, resource] = functionOf(route);
+  const assetDir = join(outdir, resource.Metadata?.['aws:asset:path'] ?? '');
   return runProcess(
     process.execPath,
     [
       join(ROOT, 'test', 'support', 'invoke-bundle.mjs'),
       assetDir,
-      resource?.Properties.Handler ?? '',
+      resource.Properties.Handler ?? '',
       join(eventsDir, `${sample}.json`),
     ],
     {
@@ -118,81 +116,62 @@ function runBundle(sample: SampleName, env: Record<string, string>) {
   );
 }
 
-async function invoke(
-  sample: SampleName,
-): Promise<{ statusCode: number; headers: Record<string, string>; body: string }> {
-  const env = containerEnv({
+async function invoke(route: RouteName, sample: string) {
+  const [, resource] = functionOf(route);
+  const env = containerEnv(resource, {
     TABLE_NAME: tableName,
     DYNAMODB_ENDPOINT: dynamo.endpoint,
     JWT_ISSUER: issuer.url,
     JWKS_URI: issuer.jwksUri,
     JWT_AUDIENCE: issuer.audience,
   });
-  const { status, stdout, stderr } = await runBundle(sample, { ...SAM_RUNTIME, ...env });
+  // What SAM sets in its container, besides the function's own variables.
+  const { status, stdout, stderr } = await runBundle(route, sample, {
+    AWS_SAM_LOCAL: 'true',
+    AWS_LAMBDA_FUNCTION_NAME: route,
+    ...env,
+  });
   const result = stdout.split('@@RESULT@@')[1];
   if (status !== 0 || result === undefined)
     throw new Error(`bundle invocation failed (${status}):\n${stdout}\n${stderr}`);
-  return JSON.parse(result);
+  return JSON.parse(result) as { statusCode: number; headers: Record<string, string>; body?: string };
 }
 
-it('finds the function the way SAM does: asset metadata and an ESM Handler', () => {
-  const resource = template.Resources[functionId];
+describe.each(ROUTES.map((route) => [route.name, route] as const))('the %s function', (name, route) => {
+  it('is found the way SAM finds it: asset metadata and an ESM Handler on Node.js 24', () => {
+    const [, resource] = functionOf(name);
 
-  expect(resource?.Metadata?.['aws:asset:property']).toBe('Code');
-  expect(resource?.Properties.Handler).toBe('index.handler');
-  expect(resource?.Properties.Runtime).toBe('nodejs24.x');
-});
-
-it('is the function id the README tells users to invoke', () => {
-  expect(readFileSync(join(ROOT, 'README.md'), 'utf8')).toContain(
-    `sam local invoke -t cdk.out/PatsApi-dev.template.json ${functionId} `,
-  );
-});
-
-it('declares every variable of events/env.json, so SAM can override them', () => {
-  const declared = Object.keys(template.Resources[functionId]?.Properties.Environment?.Variables ?? {});
-  const committed = JSON.parse(readFileSync(join(ROOT, 'events', 'env.json'), 'utf8')) as {
-    Parameters: object;
-  };
-
-  expect(declared).toEqual(expect.arrayContaining(Object.keys(committed.Parameters)));
-  expect(Object.keys(committed.Parameters).sort()).toEqual(
-    Object.keys(
-      samEnvVars({
-        dynamoDbPort: 8000,
-        devIssuerPort: 8001,
-        tableName: 'pats',
-        audience: 'pats-api',
-        issuer: 'x',
-      }).Parameters,
-    ).sort(),
-  );
-});
-
-it('returns the demo PAT for the 200 event', async () => {
-  const result = await invoke('get-pat-200');
-
-  expect(result.statusCode).toBe(200);
-  expect(JSON.parse(result.body)).toEqual({
-    data: expect.objectContaining({ id: DEMO.patId, workspaceId: DEMO.workspaceId, name: 'Demo PAT' }),
+    expect(resource.Metadata?.['aws:asset:property']).toBe('Code');
+    expect(resource.Properties.Handler).toBe('index.handler');
+    expect(resource.Properties.Runtime).toBe('nodejs24.x');
   });
-  expect(result.headers['x-request-id']).toBe('sample-200');
+
+  it('declares every variable of events/env.json, so SAM can override them', () => {
+    const [, resource] = functionOf(name);
+    const declared = Object.keys(resource.Properties.Environment?.Variables ?? {});
+    const committed = JSON.parse(readFileSync(join(ROOT, 'events', 'env.json'), 'utf8')) as {
+      Parameters: object;
+    };
+
+    expect(declared).toEqual(expect.arrayContaining(Object.keys(committed.Parameters)));
+  });
+
+  it.each(route.samples.map((sample) => [`${route.entry}-${sample.status}`, sample.status] as const))(
+    'answers %s with its status',
+    async (sample, status) => {
+      const result = await invoke(name, sample);
+
+      expect(result.statusCode).toBe(status);
+      expect(result.headers['x-request-id']).toBe(`sample-${sample}`);
+    },
+  );
 });
-
-it.each(['get-pat-401', 'get-pat-403', 'get-pat-404'] as const)(
-  'answers %s with its status',
-  async (sample) => {
-    const result = await invoke(sample);
-
-    expect(result.statusCode).toBe(SAMPLE_STATUS[sample]);
-    if (sample === 'get-pat-401') expect(JSON.parse(result.body).message).toContain('needs a user JWT');
-  },
-);
 
 it('refuses to start outside sam local with the template values meant for it (host.docker.internal)', async () => {
-  const deployed = { AWS_LAMBDA_FUNCTION_NAME: 'GetPatFunction', ...containerEnv({}) };
+  const [, resource] = functionOf('getPat');
+  const deployed = { AWS_LAMBDA_FUNCTION_NAME: 'getPat', ...containerEnv(resource, {}) };
 
-  const { status, stdout, stderr } = await runBundle('get-pat-200', deployed);
+  const { status, stdout, stderr } = await runBundle('getPat', 'get-pat-200', deployed);
 
   expect(status).not.toBe(0);
   expect(stdout).not.toContain('@@RESULT@@');
@@ -201,21 +180,49 @@ it('refuses to start outside sam local with the template values meant for it (ho
   expect(stderr).toMatch(/JWKS_URI must be an https:\/\/ URL/);
 });
 
+it('is the function id the README tells users to invoke', () => {
+  const [id] = functionOf('getPat');
+
+  expect(readFileSync(join(ROOT, 'README.md'), 'utf8')).toContain(
+    `sam local invoke -t cdk.out/PatsApi-dev.template.json ${id} `,
+  );
+});
+
 it('keeps events/ in step with the generator (only the token and its claims differ)', () => {
-  const generated = sampleEvents({ token: 'T', claims: { sub: DEMO.subject }, pat: 'pat_P' });
-  for (const name of Object.keys(SAMPLE_STATUS) as SampleName[]) {
-    const committed = JSON.parse(readFileSync(join(ROOT, 'events', `${name}.json`), 'utf8'));
-    const normalise = (event: APIGatewayProxyEventV2) => ({
-      ...event,
-      headers: {
-        ...event.headers,
-        authorization: event.headers.authorization?.replace(/^Bearer \S+$/, 'Bearer X'),
-      },
-      requestContext: {
-        ...event.requestContext,
-        authorizer: 'authorizer' in event.requestContext ? 'claims' : undefined,
-      },
-    });
-    expect(normalise(committed)).toEqual(normalise(generated[name]));
+  const generated = sampleEvents({ token: 'T', claims: { sub: DEMO.subject } });
+  const committed = readdirSync(join(ROOT, 'events')).filter((file) => file !== 'env.json');
+
+  expect(committed.sort()).toEqual(generated.map((sample) => `${sample.name}.json`).sort());
+  const normalise = (event: APIGatewayProxyEventV2) => ({
+    ...event,
+    headers: {
+      ...event.headers,
+      authorization: event.headers.authorization?.replace(/^Bearer \S+$/, 'Bearer X'),
+    },
+    requestContext: {
+      ...event.requestContext,
+      authorizer: 'authorizer' in event.requestContext ? 'claims' : undefined,
+    },
+  });
+  for (const sample of generated) {
+    const event = JSON.parse(
+      readFileSync(join(ROOT, 'events', `${sample.name}.json`), 'utf8'),
+    ) as APIGatewayProxyEventV2;
+    expect(normalise(event)).toEqual(normalise(sample.event));
   }
+});
+
+it('keeps events/env.json in step with samEnvVars', () => {
+  const committed = JSON.parse(readFileSync(join(ROOT, 'events', 'env.json'), 'utf8')) as {
+    Parameters: object;
+  };
+  const generated = samEnvVars({
+    dynamoDbPort: 8000,
+    devIssuerPort: 8001,
+    tableName: 'pats',
+    audience: 'pats-api',
+    issuer: 'x',
+  });
+
+  expect(Object.keys(committed.Parameters).sort()).toEqual(Object.keys(generated.Parameters).sort());
 });

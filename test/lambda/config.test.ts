@@ -36,7 +36,48 @@ describe('loadConfig', () => {
         connectTimeoutMs: 500,
         requestTimeoutMs: 1500,
       },
+      patPolicy: {
+        scopes: ['read', 'write'],
+        defaultLifetimeDays: 30,
+        maxLifetimeDays: 365,
+        maxPerWorkspace: 100,
+      },
+      patLastUsedIntervalSeconds: 60,
       logLevel: 'INFO',
+    });
+  });
+
+  describe('the PAT rules', () => {
+    it('reads the scopes, lifetimes and limit', () => {
+      expect(
+        loadConfig({
+          ...valid,
+          PAT_SCOPES: ' read , deploy:prod ',
+          PAT_DEFAULT_LIFETIME_DAYS: '7',
+          PAT_MAX_LIFETIME_DAYS: '90',
+          PAT_MAX_PER_WORKSPACE: '5',
+        }).patPolicy,
+      ).toEqual({
+        scopes: ['read', 'deploy:prod'],
+        defaultLifetimeDays: 7,
+        maxLifetimeDays: 90,
+        maxPerWorkspace: 5,
+      });
+    });
+
+    it.each([
+      [{ PAT_SCOPES: ',' }, 'PAT_SCOPES must list 1 to 50 scopes'],
+      [{ PAT_SCOPES: 'read,Write' }, 'PAT_SCOPES holds "Write"'],
+      [{ PAT_SCOPES: 'read,read' }, 'PAT_SCOPES repeats a scope'],
+      [{ PAT_DEFAULT_LIFETIME_DAYS: '0' }, 'PAT_DEFAULT_LIFETIME_DAYS must be a whole number'],
+      [
+        { PAT_DEFAULT_LIFETIME_DAYS: '400' },
+        'PAT_DEFAULT_LIFETIME_DAYS (400) must not exceed PAT_MAX_LIFETIME_DAYS (365)',
+      ],
+      [{ PAT_MAX_PER_WORKSPACE: '0' }, 'PAT_MAX_PER_WORKSPACE must be a whole number'],
+      [{ PAT_LAST_USED_INTERVAL_SECONDS: '0' }, 'PAT_LAST_USED_INTERVAL_SECONDS must be a whole number'],
+    ])('refuses %p', (env, message) => {
+      expect(problemsOf({ ...valid, ...env })).toEqual([expect.stringContaining(message)]);
     });
   });
 

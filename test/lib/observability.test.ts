@@ -1,4 +1,5 @@
 import { Match } from 'aws-cdk-lib/assertions';
+import { ROUTES } from '../../lib/routes';
 import { synth } from '../support/cdk';
 
 type Resource = { Type: string; Properties: Record<string, unknown> };
@@ -7,13 +8,14 @@ describe('alarms', () => {
   const { template } = synth();
   const alarms = () => template.findResources('AWS::CloudWatch::Alarm') as Record<string, Resource>;
   const alarm = (name: string) => {
-    const found = Object.entries(alarms()).find(([id]) => id.startsWith(`Alarms${name}`));
+    const found = Object.entries(alarms()).find(([id]) => id.startsWith(name));
     if (found === undefined) throw new Error(`no alarm ${name}`);
     return found[1].Properties;
   };
+  const capitalized = (name: string) => `${name.charAt(0).toUpperCase()}${name.slice(1)}`;
 
-  it('has the seven alarms, none firing on missing data, each pointing at the runbook', () => {
-    expect(Object.keys(alarms())).toHaveLength(7);
+  it('has three alarms per function and four for the API and the table, none firing on missing data, each pointing at the runbook', () => {
+    expect(Object.keys(alarms())).toHaveLength(3 * ROUTES.length + 4);
     for (const { Properties } of Object.values(alarms())) {
       expect(Properties.TreatMissingData).toBe('notBreaching');
       expect(Properties.ComparisonOperator).toBe('GreaterThanOrEqualToThreshold');
@@ -21,41 +23,82 @@ describe('alarms', () => {
     }
   });
 
-  it.each([
-    ['LambdaErrors', 'AWS/Lambda', 'Errors', 'Sum', 1, 1],
-    ['LambdaThrottles', 'AWS/Lambda', 'Throttles', 'Sum', 1, 1],
-    ['LambdaP99Duration', 'AWS/Lambda', 'Duration', 'p99', 12_000, 3],
-    ['ApiP99Latency', 'AWS/ApiGateway', 'Latency', 'p99', 1000, 3],
-    ['DynamoDbThrottles', 'AWS/DynamoDB', 'ThrottledRequests', 'Sum', 1, 1],
-    ['DynamoDbSystemErrors', 'AWS/DynamoDB', 'SystemErrors', 'Sum', 1, 1],
-  ])(
-    '%s watches %s %s (%s) at %d over %d five-minute period(s)',
-    (name, namespace, metricName, statistic, threshold, periods) => {
+  it.each(
+    ROUTES.flatMap(
+      (route) =>
+        [
+          [`${capitalized(route.name)}Errors`, 'Errors', 'Sum', 1, 1],
+          [`${capitalized(route.name)}Throttles`, 'Throttles', 'Sum', 1, 1],
+          [`${capitalized(route.name)}P99Duration`, 'Duration', 'p99', 12_000, 3],
+        ] as const,
+    ),
+  )(
+    '%s watches AWS/Lambda %s (%s) of its function at %d over %d five-minute period(s)',
+    (name, metricName, statistic, threshold, periods) => {
       const properties = alarm(name);
 
       expect(properties).toMatchObject({
-        Namespace: namespace,
+        Namespace: 'AWS/Lambda',
         MetricName: metricName,
         Period: 300,
         Threshold: threshold,
         EvaluationPeriods: periods,
+        Dimensions: [
+          {
+            Name: 'FunctionName',
+            Value: {
+              Ref: expect.stringMatching(
+                new RegExp(`^${name.replace(/(Errors|Throttles|P99Duration)$/, '')}Function`),
+              ),
+            },
+          },
+        ],
       });
       if (statistic.startsWith('p')) expect(properties.ExtendedStatistic).toBe(statistic);
       else expect(properties.Statistic).toBe(statistic);
     },
   );
 
-  it('watches the DynamoDB metrics of GetItem on the table', () => {
-    expect(alarm('DynamoDbSystemErrors').Dimensions).toEqual(
-      expect.arrayContaining([
-        { Name: 'Operation', Value: 'GetItem' },
-        { Name: 'TableName', Value: { Ref: expect.stringMatching(/^PatsTable/) } },
-      ]),
+  it('watches the API p99 latency at 1 s over 2 of 3 periods', () => {
+    expect(alarm('AlarmsApiP99Latency')).toMatchObject({
+      Namespace: 'AWS/ApiGateway',
+      MetricName: 'Latency',
+      ExtendedStatistic: 'p99',
+      Threshold: 1000,
+      EvaluationPeriods: 3,
+      DatapointsToAlarm: 2,
+    });
+  });
+
+  it.each([
+    ['AlarmsDynamoDbThrottles', 'ThrottledRequests'],
+    ['AlarmsDynamoDbSystemErrors', 'SystemErrors'],
+  ])('%s sums %s of the table over every operation the functions use', (name, metricName) => {
+    const metrics = alarm(name).Metrics as Array<{
+      Expression?: string;
+      MetricStat?: { Metric: { MetricName: string; Dimensions: Array<{ Name: string; Value: unknown }> } };
+    }>;
+
+    const operations = metrics.flatMap((metric) =>
+      metric.MetricStat === undefined
+        ? []
+        : [
+            [
+              metric.MetricStat.Metric.MetricName,
+              metric.MetricStat.Metric.Dimensions.find((dimension) => dimension.Name === 'Operation')?.Value,
+            ],
+          ],
+    );
+    expect(operations).toEqual(
+      ['GetItem', 'Query', 'TransactWriteItems', 'UpdateItem'].map((operation) => [metricName, operation]),
+    );
+    expect(metrics.find((metric) => metric.Expression)?.Expression).toMatch(
+      /^FILL\(\w+, 0\)( \+ FILL\(\w+, 0\)){3}$/,
     );
   });
 
   it('computes the API 5xx rate as a percentage of requests, 2 of 3 periods at 1 %', () => {
-    const properties = alarm('Api5xxRate');
+    const properties = alarm('AlarmsApi5xxRate');
     const metrics = properties.Metrics as Array<{
       Id: string;
       Expression?: string;
@@ -86,8 +129,8 @@ describe('alarms', () => {
     withEmail.hasResourceProperties('AWS::KMS::Key', { EnableKeyRotation: true });
     const emailAlarms = Object.values(withEmail.findResources('AWS::CloudWatch::Alarm')) as Resource[];
     for (const { Properties } of emailAlarms) {
-      expect(Properties.AlarmActions).toEqual([{ Ref: expect.stringMatching(/^AlarmsTopic/) }]);
-      expect(Properties.OKActions).toEqual([{ Ref: expect.stringMatching(/^AlarmsTopic/) }]);
+      expect(Properties.AlarmActions).toEqual([{ Ref: expect.stringMatching(/^AlarmTopic/) }]);
+      expect(Properties.OKActions).toEqual([{ Ref: expect.stringMatching(/^AlarmTopic/) }]);
     }
   });
 
@@ -126,19 +169,19 @@ describe('alarms', () => {
 });
 
 describe('dashboard', () => {
-  it('shows requests, outcomes, latency percentiles, cold starts, token refusals and DynamoDB health', () => {
+  it('shows requests, outcomes by route, latency, every function, cold starts, token refusals and DynamoDB health', () => {
     const { template } = synth();
     const [dashboard] = Object.values(template.findResources('AWS::CloudWatch::Dashboard')) as Resource[];
     const body = JSON.stringify(dashboard?.Properties.DashboardBody);
 
     for (const title of [
       'Requests (API Gateway)',
-      'Outcomes (function)',
+      'Outcomes by route (functions)',
       'Latency at the gateway (ms)',
-      'Function duration (ms)',
-      'Cold starts and errors',
+      'Function duration p99 (ms) and concurrency',
+      'Cold starts, Lambda errors and throttles',
       'Refused tokens by reason',
-      'DynamoDB GetItem',
+      'DynamoDB',
       'Alarms',
     ]) {
       expect(body).toContain(title);
@@ -151,6 +194,11 @@ describe('dashboard', () => {
       'JwtRejected',
       'ThrottledRequests',
       'p99',
+      ...ROUTES.flatMap((route) => [
+        `${route.name} errors`,
+        `${route.name} throttles`,
+        `${route.name} concurrency`,
+      ]),
     ]) {
       expect(body).toContain(metric);
     }
@@ -163,17 +211,20 @@ describe('function concurrency', () => {
       (fn) => fn.Properties.ReservedConcurrentExecutions,
     );
 
+  const shares = ROUTES.map((route) => route.concurrencyShare);
+
   it('reserves none in dev', () => {
-    expect(reserved({})).toEqual([undefined]);
+    expect(reserved({})).toEqual(ROUTES.map(() => undefined));
   });
 
-  it('reserves 100 in prod by default', () => {
-    expect(reserved({ stage: 'prod' })).toEqual([100]);
+  it('reserves each function its share of the 100 of prod', () => {
+    expect(reserved({ stage: 'prod' })).toEqual(shares);
   });
 
-  it('reserves what the context asks, or none with reservedConcurrency=none', () => {
-    expect(reserved({ reservedConcurrency: '25' })).toEqual([25]);
-    expect(reserved({ stage: 'prod', reservedConcurrency: 'none' })).toEqual([undefined]);
+  it('splits what the context asks by the same shares, at least 1 each, or nothing with reservedConcurrency=none', () => {
+    expect(reserved({ reservedConcurrency: '200' })).toEqual(shares.map((share) => share * 2));
+    expect(reserved({ reservedConcurrency: '1' })).toEqual(shares.map(() => 1));
+    expect(reserved({ stage: 'prod', reservedConcurrency: 'none' })).toEqual(ROUTES.map(() => undefined));
   });
 });
 

@@ -1,9 +1,9 @@
 import { App } from 'aws-cdk-lib';
-import { Match } from 'aws-cdk-lib/assertions';
 import { Bucket } from 'aws-cdk-lib/aws-s3';
 import { AwsSolutionsChecks, ServerlessChecks } from 'cdk-nag';
 import { AppContextError } from '../../lib/app-context';
 import { buildPatsApiApp } from '../../lib/pats-api-app';
+import { ROUTES, routeKey } from '../../lib/routes';
 import { BASE_CONTEXT, synth } from '../support/cdk';
 
 type Resource = { Type: string; Properties: Record<string, unknown>; DeletionPolicy?: string };
@@ -12,16 +12,55 @@ function resourcesOf(template: ReturnType<typeof synth>['template'], type: strin
   return Object.values(template.findResources(type)) as Resource[];
 }
 
+type Statement = {
+  Effect: string;
+  Action: string | string[];
+  Resource: unknown;
+  Condition?: Record<string, unknown>;
+};
+
+/** The IAM statements of a route's function role, by its construct id (e.g. `GetPat`). */
+function statementsOf(template: ReturnType<typeof synth>['template'], routeId: string): Statement[] {
+  return Object.entries(template.findResources('AWS::IAM::Policy'))
+    .filter(([, policy]) => JSON.stringify((policy as Resource).Properties.Roles).includes(`"${routeId}Role`))
+    .flatMap(
+      ([, policy]) =>
+        ((policy as Resource).Properties.PolicyDocument as { Statement: Statement[] }).Statement,
+    );
+}
+
+const capitalized = (name: string) => `${name.charAt(0).toUpperCase()}${name.slice(1)}`;
+const tableArn = { 'Fn::GetAtt': [expect.stringMatching(/^PatsTable/), 'Arn'] };
+const READABLE = [
+  'workspaceId',
+  'id',
+  'name',
+  'scopes',
+  'tokenPrefix',
+  'createdAt',
+  'expiresAt',
+  'lastUsedAt',
+  'createdBy',
+];
+const readCondition = {
+  'ForAllValues:StringEquals': { 'dynamodb:Attributes': READABLE },
+  StringEqualsIfExists: { 'dynamodb:Select': 'SPECIFIC_ATTRIBUTES' },
+};
+const counterCondition = {
+  'ForAllValues:StringEquals': { 'dynamodb:Attributes': ['workspaceId', 'id', 'patCount'] },
+};
+const writeCondition = { 'ForAllValues:StringEquals': { 'dynamodb:Attributes': [...READABLE, 'tokenHash'] } };
+
 describe('the HTTP API', () => {
   const { template } = synth();
 
-  it('serves only GET /api/v1/pats/{id}, behind the JWT authorizer', () => {
-    template.resourceCountIs('AWS::ApiGatewayV2::Route', 1);
-    template.hasResourceProperties('AWS::ApiGatewayV2::Route', {
-      RouteKey: 'GET /api/v1/pats/{id}',
-      AuthorizationType: 'JWT',
-      AuthorizerId: Match.anyValue(),
-    });
+  it('serves exactly the routes of lib/routes.ts, each behind the JWT authorizer', () => {
+    const routes = resourcesOf(template, 'AWS::ApiGatewayV2::Route');
+
+    expect(routes.map((route) => route.Properties.RouteKey).sort()).toEqual(ROUTES.map(routeKey).sort());
+    for (const route of routes) {
+      expect(route.Properties).toMatchObject({ AuthorizationType: 'JWT', AuthorizerId: expect.anything() });
+    }
   });
 
   it('trusts the configured issuer and audience, reading the Authorization header', () => {
@@ -32,14 +71,25 @@ describe('the HTTP API', () => {
     });
   });
 
-  it('proxies to the function with payload format 2.0', () => {
-    template.hasResourceProperties('AWS::ApiGatewayV2::Integration', {
-      IntegrationType: 'AWS_PROXY',
-      PayloadFormatVersion: '2.0',
+  it('proxies each route to its own function with payload format 2.0', () => {
+    const integrations = resourcesOf(template, 'AWS::ApiGatewayV2::Integration');
+
+    expect(integrations).toHaveLength(ROUTES.length);
+    const targets = integrations.map((integration) => {
+      expect(integration.Properties).toMatchObject({
+        IntegrationType: 'AWS_PROXY',
+        PayloadFormatVersion: '2.0',
+      });
+      return JSON.stringify(integration.Properties.IntegrationUri);
     });
+    for (const route of ROUTES) {
+      expect(targets.filter((target) => target.includes(`${capitalized(route.name)}Function`))).toHaveLength(
+        1,
+      );
+    }
   });
 
-  it('throttles the stage and writes JSON access logs without headers to a retained log group', () => {
+  it('throttles the stage and writes JSON access logs without the Authorization header to a retained log group', () => {
     const [stage] = resourcesOf(template, 'AWS::ApiGatewayV2::Stage');
     expect(stage?.Properties).toMatchObject({
       StageName: '$default',
@@ -58,7 +108,7 @@ describe('the HTTP API', () => {
     expect(api?.Properties.CorsConfiguration).toBeUndefined();
   });
 
-  it('answers CORS preflight at the gateway for the given origins', () => {
+  it('answers CORS preflight at the gateway with the methods and headers the routes use', () => {
     const withCors = synth({
       corsAllowedOrigins: 'https://app.example.com,https://admin.example.com',
     }).template;
@@ -66,83 +116,117 @@ describe('the HTTP API', () => {
     withCors.hasResourceProperties('AWS::ApiGatewayV2::Api', {
       CorsConfiguration: {
         AllowOrigins: ['https://app.example.com', 'https://admin.example.com'],
-        AllowMethods: ['GET'],
-        AllowHeaders: ['authorization', 'x-workspace-id'],
+        AllowMethods: ['GET', 'POST', 'DELETE'],
+        AllowHeaders: ['authorization', 'x-workspace-id', 'content-type'],
+        ExposeHeaders: ['x-request-id', 'www-authenticate', 'retry-after', 'location'],
       },
     });
     // API Gateway answers OPTIONS itself: no OPTIONS route, so the authorizer never sees preflight.
-    withCors.resourceCountIs('AWS::ApiGatewayV2::Route', 1);
+    withCors.resourceCountIs('AWS::ApiGatewayV2::Route', ROUTES.length);
   });
 });
 
-describe('the function', () => {
-  const { template } = synth({ workspaceClaim: 'ws' });
+describe('the functions', () => {
+  const { template } = synth({ workspaceClaim: 'ws', patScopes: 'read,deploy', patMaxPerWorkspace: '50' });
+  const functions = () => resourcesOf(template, 'AWS::Lambda::Function');
 
-  it('runs Node.js 24 on arm64 with active tracing, JSON logs, 512 MB and a 15 s timeout', () => {
-    template.hasResourceProperties('AWS::Lambda::Function', {
-      Runtime: 'nodejs24.x',
-      Architectures: ['arm64'],
-      MemorySize: 512,
-      Timeout: 15,
-      TracingConfig: { Mode: 'Active' },
-      LoggingConfig: Match.objectLike({ LogFormat: 'JSON' }),
-      Handler: 'index.handler',
-    });
-  });
-
-  it('gets the contract configuration in its environment', () => {
-    template.hasResourceProperties('AWS::Lambda::Function', {
-      Environment: {
-        Variables: Match.objectLike({
-          TABLE_NAME: { Ref: Match.stringLikeRegexp('PatsTable') },
-          JWT_ISSUER: 'https://issuer.example.com',
-          JWT_AUDIENCE: 'pats-api',
-          WORKSPACE_CLAIM: 'ws',
-        }),
-      },
-    });
-  });
-
-  it('may call dynamodb:GetItem on the table and nothing else on DynamoDB', () => {
-    const statements = resourcesOf(template, 'AWS::IAM::Policy').flatMap(
-      (policy) =>
-        (policy.Properties.PolicyDocument as { Statement: Array<Record<string, unknown>> }).Statement,
-    );
-    const dynamo = statements.filter((statement) =>
-      [statement.Action].flat().some((action) => String(action).startsWith('dynamodb:')),
-    );
-
-    expect(dynamo).toEqual([
-      {
-        Effect: 'Allow',
-        Action: 'dynamodb:GetItem',
-        Resource: { 'Fn::GetAtt': [expect.stringMatching(/^PatsTable/), 'Arn'] },
-      },
-    ]);
-    expect(JSON.stringify(statements)).not.toMatch(/dynamodb:\*|kms:/);
-  });
-
-  it('uses no managed policy: its role writes to its own log group only', () => {
-    const [role] = resourcesOf(template, 'AWS::IAM::Role');
-    expect(role?.Properties.ManagedPolicyArns).toBeUndefined();
-    template.hasResourceProperties('AWS::IAM::Policy', {
-      PolicyDocument: {
-        Statement: Match.arrayWith([
-          {
-            Effect: 'Allow',
-            Action: ['logs:CreateLogStream', 'logs:PutLogEvents'],
-            Resource: { 'Fn::GetAtt': [Match.stringLikeRegexp('GetPatLogGroup'), 'Arn'] },
-          },
-        ]),
-      },
-    });
-  });
-
-  it('logs to a log group with a retention', () => {
-    template.hasResourceProperties('AWS::Logs::LogGroup', { RetentionInDays: 30 });
-    for (const group of resourcesOf(template, 'AWS::Logs::LogGroup')) {
-      expect(group.Properties.RetentionInDays).toEqual(expect.any(Number));
+  it('are one per route: Node.js 24 on arm64 with active tracing, JSON logs, 512 MB and a 15 s timeout', () => {
+    expect(functions()).toHaveLength(ROUTES.length);
+    for (const fn of functions()) {
+      expect(fn.Properties).toMatchObject({
+        Runtime: 'nodejs24.x',
+        Architectures: ['arm64'],
+        MemorySize: 512,
+        Timeout: 15,
+        TracingConfig: { Mode: 'Active' },
+        LoggingConfig: expect.objectContaining({ LogFormat: 'JSON' }),
+        Handler: 'index.handler',
+      });
     }
+  });
+
+  it('get the contract configuration, the PAT rules among it, in their environment', () => {
+    for (const fn of functions()) {
+      expect((fn.Properties.Environment as { Variables: object }).Variables).toMatchObject({
+        TABLE_NAME: { Ref: expect.stringMatching(/^PatsTable/) },
+        JWT_ISSUER: 'https://issuer.example.com',
+        JWT_AUDIENCE: 'pats-api',
+        WORKSPACE_CLAIM: 'ws',
+        PAT_SCOPES: 'read,deploy',
+        PAT_DEFAULT_LIFETIME_DAYS: '30',
+        PAT_MAX_LIFETIME_DAYS: '365',
+        PAT_MAX_PER_WORKSPACE: '50',
+      });
+    }
+  });
+
+  it.each([
+    ['listPats', [{ Action: 'dynamodb:Query', Condition: readCondition }]],
+    ['getPat', [{ Action: 'dynamodb:GetItem', Condition: readCondition }]],
+    [
+      'createPat',
+      [
+        { Action: 'dynamodb:PutItem', Condition: writeCondition },
+        { Action: 'dynamodb:UpdateItem', Condition: counterCondition },
+      ],
+    ],
+    [
+      'revokePat',
+      [
+        { Action: 'dynamodb:GetItem', Condition: readCondition },
+        { Action: 'dynamodb:DeleteItem' },
+        { Action: 'dynamodb:UpdateItem', Condition: counterCondition },
+      ],
+    ],
+    [
+      'rotatePat',
+      [
+        { Action: 'dynamodb:GetItem', Condition: readCondition },
+        { Action: 'dynamodb:PutItem', Condition: writeCondition },
+        { Action: 'dynamodb:DeleteItem' },
+      ],
+    ],
+  ])(
+    'gives %s only the DynamoDB actions and attributes its route needs, on the table only',
+    (name, expected) => {
+      const statements = statementsOf(template, capitalized(name));
+      const dynamo = statements.filter((statement) =>
+        [statement.Action].flat().some((action) => String(action).startsWith('dynamodb:')),
+      );
+
+      expect(dynamo).toEqual(
+        expected.map((statement) => ({ Effect: 'Allow', Resource: tableArn, ...statement })),
+      );
+      expect(JSON.stringify(statements)).not.toMatch(/dynamodb:\*|kms:|dynamodb:Scan|dynamodb:BatchGetItem/);
+    },
+  );
+
+  it('never lets a reading function fetch tokenHash', () => {
+    for (const name of ['listPats', 'getPat', 'revokePat', 'rotatePat']) {
+      const reads = statementsOf(template, capitalized(name)).filter((statement) =>
+        ['dynamodb:GetItem', 'dynamodb:Query'].includes(String(statement.Action)),
+      );
+      for (const read of reads) expect(JSON.stringify(read.Condition)).not.toContain('tokenHash');
+    }
+  });
+
+  it('use no managed policy: each role writes to its own log group only', () => {
+    for (const role of resourcesOf(template, 'AWS::IAM::Role'))
+      expect(role.Properties.ManagedPolicyArns).toBeUndefined();
+    for (const route of ROUTES) {
+      expect(statementsOf(template, capitalized(route.name))).toContainEqual({
+        Effect: 'Allow',
+        Action: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+        Resource: {
+          'Fn::GetAtt': [expect.stringMatching(new RegExp(`^${capitalized(route.name)}LogGroup`)), 'Arn'],
+        },
+      });
+    }
+  });
+
+  it('log to log groups with a retention', () => {
+    for (const group of resourcesOf(template, 'AWS::Logs::LogGroup'))
+      expect(group.Properties.RetentionInDays).toBe(30);
   });
 });
 
@@ -181,9 +265,16 @@ describe('the table', () => {
 });
 
 describe('outputs', () => {
-  it('gives the API URL, the table name, the function name and the dashboard', () => {
+  it('gives the API URL, the table name, every function name and the dashboard', () => {
     const outputs = synth().template.findOutputs('*');
-    expect(Object.keys(outputs).sort()).toEqual(['ApiUrl', 'DashboardName', 'FunctionName', 'TableName']);
+    expect(Object.keys(outputs).sort()).toEqual(
+      [
+        'ApiUrl',
+        'DashboardName',
+        'TableName',
+        ...ROUTES.map((route) => `${capitalized(route.name)}FunctionName`),
+      ].sort(),
+    );
   });
 });
 
@@ -207,7 +298,7 @@ describe('cdk-nag', () => {
     expect(() => app.synth()).not.toThrow();
   });
 
-  it('acknowledges only X-Ray wildcard and the dead-letter queue, each with a reason', () => {
+  it('acknowledges only X-Ray wildcard and the dead-letter queue, once per function, each with a reason', () => {
     const { app } = synth();
     const acknowledgements = app.node
       .findAll()
@@ -215,10 +306,12 @@ describe('cdk-nag', () => {
       .filter((entry) => entry.type === 'aws:cdk:acknowledged-rules')
       .flatMap((entry) => Object.entries(entry.data as Record<string, string>));
 
-    expect(acknowledgements.map(([id]) => id).sort()).toEqual([
-      'Annotation::AwsSolutions-IAM5[Resource::*]',
-      'Annotation::Serverless-LambdaDLQ',
-    ]);
+    expect(acknowledgements.map(([id]) => id).sort()).toEqual(
+      ROUTES.flatMap(() => [
+        'Annotation::AwsSolutions-IAM5[Resource::*]',
+        'Annotation::Serverless-LambdaDLQ',
+      ]).sort(),
+    );
     for (const [, reason] of acknowledgements) expect(reason.length).toBeGreaterThan(20);
   });
 

@@ -1,7 +1,7 @@
 import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { startEmbeddedStore } from '../../local/embedded-store';
 import type { RunningDynamoDbLocal } from '../../local/store/dynamodb-local';
-import { rawRequest } from '../support/raw-http';
+import { rawRequest } from '../support/http';
 
 /**
  * The store of `npm start` (DynamoDB Local behind `LoopbackDynamoDbLocal.java`), started as
@@ -40,7 +40,7 @@ function scan(address: string, headers: Record<string, string>, method = 'POST')
       ...headers,
     }).map(([name, value]) => `${name}: ${value}`),
   ];
-  return rawRequest(store.port, `${lines.join('\r\n')}\r\n\r\n{}`, 10_000, address);
+  return rawRequest(store.port, `${lines.join('\r\n')}\r\n\r\n{}`, { host: address });
 }
 
 describe('the embedded store', () => {

@@ -1,71 +1,17 @@
-import { request } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2 } from 'aws-lambda';
 import { loadConfig } from '../../lambda/config';
-import { ROUTES } from '../../lib/routes';
-import { createGateway, type LambdaHandler } from '../../local/gateway';
-import { GatewayJwtAuthorizer } from '../../local/gateway-authorizer';
+import { ROUTES, type RouteName } from '../../lib/routes';
+import { GatewayJwtAuthorizer } from '../../local/gateway/jwt-authorizer';
+import { createGateway, type LambdaHandler } from '../../local/gateway/server';
+import { type HttpAnswer, type RequestOptions, request } from '../support/http';
 import { TestIssuer } from '../support/issuer';
 
 /**
- * The API Gateway stand-in, with a handler that records the event it receives, in front of the
- * real authorizer imitation and a real issuer.
+ * The local imitation of API Gateway's HTTP API in front of recording handlers: routing, the JWT
+ * authorizer's answers, the payload 2.0 event each route's function gets, CORS.
  */
 let issuer: TestIssuer;
-let events: APIGatewayProxyEventV2[];
-let handler: LambdaHandler;
-
-interface Answer {
-  status: number;
-  headers: Record<string, string | string[] | undefined>;
-  body: string;
-}
-
-const authorizerFor = (from: TestIssuer) =>
-  new GatewayJwtAuthorizer(
-    loadConfig({ TABLE_NAME: 'unused', JWT_ISSUER: from.url, JWT_AUDIENCE: from.audience }),
-  );
-
-async function withGateway(options: { cors?: string[] }, run: (port: number) => Promise<void>) {
-  const server = createGateway({
-    routes: ROUTES,
-    handlers: { getPat: (event, context) => handler(event, context) },
-    authorizer: authorizerFor(issuer),
-    corsAllowedOrigins: options.cors ?? [],
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  try {
-    await run((server.address() as AddressInfo).port);
-  } finally {
-    server.closeAllConnections();
-    await new Promise<void>((resolve) => server.close(() => resolve()));
-  }
-}
-
-function send(
-  port: number,
-  method: string,
-  path: string,
-  headers: Record<string, string | string[]> = {},
-): Promise<Answer> {
-  return new Promise((resolve, reject) => {
-    const req = request({ host: '127.0.0.1', port, method, path, headers }, (res) => {
-      let body = '';
-      res.on('data', (chunk) => {
-        body += String(chunk);
-      });
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
-    });
-    req.on('error', reject);
-    req.end();
-  });
-}
-
-const lastEvent = () => {
-  const event = events.at(-1);
-  if (event === undefined) throw new Error('the handler was not called');
-  return event;
-};
 
 beforeAll(async () => {
   issuer = await TestIssuer.start();
@@ -73,30 +19,99 @@ beforeAll(async () => {
 afterAll(async () => {
   await issuer.stop();
 });
-beforeEach(() => {
-  events = [];
-  handler = async (event) => {
-    events.push(event);
-    return {
-      statusCode: 200,
-      headers: { 'content-type': 'application/json', 'x-request-id': 'r' },
-      body: '{"ok":true}',
-    };
-  };
+
+const authorizerFor = (from: TestIssuer) =>
+  new GatewayJwtAuthorizer(
+    loadConfig({ TABLE_NAME: 'unused', JWT_ISSUER: from.url, JWT_AUDIENCE: from.audience }),
+  );
+
+type Reply = (event: APIGatewayProxyEventV2) => Promise<APIGatewayProxyResultV2>;
+const ok: Reply = async () => ({
+  statusCode: 200,
+  headers: { 'content-type': 'application/json' },
+  body: '{"ok":true}',
+});
+
+/** A gateway whose every route records the events it gets (by route) and answers with `reply`. */
+async function withGateway(
+  options: { cors?: string[]; reply?: Reply; from?: TestIssuer },
+  run: (
+    send: (options: RequestOptions) => Promise<HttpAnswer>,
+    calls: Array<[RouteName, APIGatewayProxyEventV2]>,
+  ) => Promise<void>,
+) {
+  const calls: Array<[RouteName, APIGatewayProxyEventV2]> = [];
+  const handlers = Object.fromEntries(
+    ROUTES.map((route) => [
+      route.name,
+      (async (event) => {
+        calls.push([route.name, event]);
+        return (options.reply ?? ok)(event);
+      }) satisfies LambdaHandler,
+    ]),
+  ) as unknown as Record<RouteName, LambdaHandler>;
+  const server = createGateway({
+    routes: ROUTES,
+    handlers,
+    jwtAuthorizer: authorizerFor(options.from ?? issuer),
+    corsAllowedOrigins: options.cors ?? [],
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const port = (server.address() as AddressInfo).port;
+  try {
+    await run((req) => request(port, req), calls);
+  } finally {
+    server.closeAllConnections();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  }
+}
+
+const bearer = (token = issuer.token([])) => ({ authorization: `Bearer ${token}` });
+
+describe('routing', () => {
+  it.each([
+    ['GET', '/api/v1/pats', 'listPats'],
+    ['POST', '/api/v1/pats', 'createPat'],
+    ['GET', '/api/v1/pats/x', 'getPat'],
+    ['DELETE', '/api/v1/pats/x', 'revokePat'],
+    ['POST', '/api/v1/pats/x/rotate', 'rotatePat'],
+  ])('sends %s %s to the function of %s', async (method, path, name) => {
+    await withGateway({}, async (send, calls) => {
+      await send({ method, path, headers: bearer() });
+
+      expect(calls.map(([route]) => route)).toEqual([name]);
+    });
+  });
+
+  it.each([
+    ['another method', 'PUT', '/api/v1/pats/x'],
+    ['a trailing slash', 'GET', '/api/v1/pats/x/'],
+    ['a double slash', 'GET', '/api/v1//pats/x'],
+    ['an empty id', 'GET', '/api/v1/pats//rotate'],
+    ['GET on rotate', 'GET', '/api/v1/pats/x/rotate'],
+    ['an unknown path', 'GET', '/api/v2/pats'],
+  ])('answers 404 Not Found for %s, before the authorizer', async (_, method, path) => {
+    await withGateway({}, async (send, calls) => {
+      const answer = await send({ method, path });
+
+      expect(answer.status).toBe(404);
+      expect(answer.json()).toEqual({ message: 'Not Found' });
+      expect(calls).toEqual([]);
+    });
+  });
 });
 
 describe('the payload 2.0 event', () => {
   it('is what API Gateway sends: route, decoded path parameter, lower-case headers, request context', async () => {
-    await withGateway({}, async (port) => {
+    await withGateway({}, async (send, calls) => {
       const token = issuer.token(['w1']);
-      const answer = await send(port, 'GET', '/api/v1/pats/a%20b%2Fc?x=1&x=2&y=3', {
-        Authorization: `Bearer ${token}`,
-        'X-Workspace-Id': 'W',
-        Cookie: 'a=1; b=2',
+      const answer = await send({
+        path: '/api/v1/pats/a%20b%2Fc?x=1&x=2&y=3',
+        headers: { Authorization: `Bearer ${token}`, 'X-Workspace-Id': 'W', Cookie: 'a=1; b=2' },
       });
 
       expect(answer.status).toBe(200);
-      const event = lastEvent();
+      const [[, event] = ['getPat', {} as APIGatewayProxyEventV2]] = calls;
       expect(event).toMatchObject({
         version: '2.0',
         routeKey: 'GET /api/v1/pats/{id}',
@@ -119,27 +134,54 @@ describe('the payload 2.0 event', () => {
     });
   });
 
-  it('joins a header sent several times with commas', async () => {
-    await withGateway({}, async (port) => {
-      await send(port, 'GET', '/api/v1/pats/x', {
-        authorization: `Bearer ${issuer.token([])}`,
-        'x-workspace-id': ['first', 'second'],
+  it('passes a JSON body as text, and any other body base64-encoded', async () => {
+    await withGateway({}, async (send, calls) => {
+      await send({
+        method: 'POST',
+        path: '/api/v1/pats',
+        headers: { ...bearer(), 'content-type': 'application/json; charset=utf-8' },
+        body: '{"name":"é"}',
+      });
+      await send({
+        method: 'POST',
+        path: '/api/v1/pats',
+        headers: { ...bearer(), 'content-type': 'image/png' },
+        body: 'PNG',
       });
 
-      expect(lastEvent().headers['x-workspace-id']).toBe('first,second');
+      expect(calls.map(([, event]) => [event.body, event.isBase64Encoded])).toEqual([
+        ['{"name":"é"}', false],
+        [Buffer.from('PNG').toString('base64'), true],
+      ]);
+    });
+  });
+
+  it('joins a header sent several times with commas', async () => {
+    await withGateway({}, async (send, calls) => {
+      await send({
+        path: '/api/v1/pats/x',
+        headers: [
+          ['authorization', `Bearer ${issuer.token([])}`],
+          ['x-workspace-id', 'first'],
+          ['x-workspace-id', 'second'],
+        ],
+      });
+
+      expect(calls[0]?.[1].headers['x-workspace-id']).toBe('first,second');
     });
   });
 
   it('flattens the verified claims to strings, arrays as "[a b]", with scopes from the scope claim', async () => {
-    await withGateway({}, async (port) => {
+    await withGateway({}, async (send, calls) => {
       const token = issuer.sign(
         issuer.claims({ workspaces: ['w1', 'w2'], scope: 'read write', n: 5, nested: { a: 1 } }),
       );
-      await send(port, 'GET', '/api/v1/pats/x', { authorization: `Bearer ${token}` });
+      await send({ path: '/api/v1/pats/x', headers: bearer(token) });
 
-      const authorizer = (
-        lastEvent().requestContext as unknown as { authorizer: { jwt: { claims: object; scopes: unknown } } }
-      ).authorizer;
+      const context = calls[0]?.[1].requestContext as unknown as
+        | { authorizer: { jwt: { claims: object; scopes: unknown } } }
+        | undefined;
+      const authorizer = context?.authorizer ?? { jwt: { claims: {}, scopes: undefined } };
       expect(authorizer.jwt.claims).toMatchObject({
         workspaces: '[w1 w2]',
         n: '5',
@@ -154,39 +196,46 @@ describe('the payload 2.0 event', () => {
 
 describe('the gateway own answers', () => {
   it('lets through a token the authorizer accepts but the function refuses (crit header)', async () => {
-    await withGateway({}, async (port) => {
-      const answer = await send(port, 'GET', '/api/v1/pats/x', {
-        authorization: `Bearer ${issuer.sign(issuer.claims(), { crit: ['exp'] })}`,
+    await withGateway({}, async (send, calls) => {
+      const answer = await send({
+        path: '/api/v1/pats/x',
+        headers: bearer(issuer.sign(issuer.claims(), { crit: ['exp'] })),
       });
 
       expect(answer.status).toBe(200);
-      expect(events).toHaveLength(1);
+      expect(calls).toHaveLength(1);
     });
   });
 
   it.each([
+    ['no token', undefined],
     ['an expired token', () => issuer.sign(issuer.claims({ exp: Math.floor(Date.now() / 1000) - 60 }))],
     ['a token without exp', () => issuer.sign(issuer.claims({ exp: undefined }))],
     ['another audience', () => issuer.sign(issuer.claims({ aud: 'other' }))],
     ['another issuer', () => issuer.sign(issuer.claims({ iss: 'https://evil.example.com' }))],
     ['HS256', () => `${Buffer.from('{"alg":"HS256"}').toString('base64url')}.e30.c2ln`],
-  ])('refuses %s with 401 Unauthorized before the handler', async (_, token) => {
-    await withGateway({}, async (port) => {
-      const answer = await send(port, 'GET', '/api/v1/pats/x', { authorization: `Bearer ${token()}` });
+    ['a PAT', () => `pat_${'a'.repeat(93)}`],
+  ])('refuses %s with 401 Unauthorized before any function', async (_, token) => {
+    await withGateway({}, async (send, calls) => {
+      const answer = await send({
+        method: 'POST',
+        path: '/api/v1/pats',
+        headers: token === undefined ? {} : bearer(token()),
+      });
 
       expect(answer.status).toBe(401);
-      expect(JSON.parse(answer.body)).toEqual({ message: 'Unauthorized' });
-      expect(answer.headers['www-authenticate']).toContain('invalid_token');
-      expect(events).toHaveLength(0);
+      expect(answer.json()).toEqual({ message: 'Unauthorized' });
+      expect(answer.headers['www-authenticate']).toMatch(/^Bearer/);
+      expect(calls).toEqual([]);
     });
   });
 
   it('answers 431 with a JSON body for oversized headers', async () => {
-    await withGateway({}, async (port) => {
-      const answer = await send(port, 'GET', '/api/v1/pats/x', { 'x-big': 'x'.repeat(11 * 1024) });
+    await withGateway({}, async (send) => {
+      const answer = await send({ path: '/api/v1/pats/x', headers: { 'x-big': 'x'.repeat(11 * 1024) } });
 
       expect(answer.status).toBe(431);
-      expect(JSON.parse(answer.body)).toEqual({ message: 'Request Header Fields Too Large' });
+      expect(answer.json()).toEqual({ message: 'Request Header Fields Too Large' });
     });
   });
 
@@ -194,78 +243,83 @@ describe('the gateway own answers', () => {
     const down = await TestIssuer.start();
     const token = down.token([]);
     await down.stop();
-    const server = createGateway({
-      routes: ROUTES,
-      handlers: { getPat: (event, context) => handler(event, context) },
-      authorizer: authorizerFor(down),
-    });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    try {
-      const answer = await send((server.address() as AddressInfo).port, 'GET', '/api/v1/pats/x', {
-        authorization: `Bearer ${token}`,
-      });
+    await withGateway({ from: down }, async (send) => {
+      const answer = await send({ path: '/api/v1/pats/x', headers: bearer(token) });
+
       expect(answer.status).toBe(503);
-      expect(JSON.parse(answer.body)).toEqual({ message: 'Service Unavailable' });
-    } finally {
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-    }
+      expect(answer.json()).toEqual({ message: 'Service Unavailable' });
+    });
   });
 
-  it('answers 500 Internal Server Error when the function fails', async () => {
-    handler = async () => {
+  it('answers 500 Internal Server Error when the function fails, saying nothing of why', async () => {
+    const reply: Reply = async () => {
       throw new Error('boom');
     };
-    await withGateway({}, async (port) => {
-      const answer = await send(port, 'GET', '/api/v1/pats/x', {
-        authorization: `Bearer ${issuer.token([])}`,
-      });
+    await withGateway({ reply }, async (send) => {
+      const answer = await send({ path: '/api/v1/pats/x', headers: bearer() });
 
       expect(answer.status).toBe(500);
-      expect(JSON.parse(answer.body)).toEqual({ message: 'Internal Server Error' });
+      expect(answer.json()).toEqual({ message: 'Internal Server Error' });
       expect(answer.body).not.toContain('boom');
     });
   });
 });
 
 describe('CORS', () => {
-  const preflight = { origin: 'https://app.example.com', 'access-control-request-method': 'GET' };
+  const origin = 'https://app.example.com';
 
-  it('answers preflight without the authorizer when the origin is allowed', async () => {
-    await withGateway({ cors: ['https://app.example.com'] }, async (port) => {
-      const answer = await send(port, 'OPTIONS', '/api/v1/pats/x', preflight);
+  it('answers preflight without the authorizer with the methods and headers the routes use', async () => {
+    await withGateway({ cors: [origin] }, async (send, calls) => {
+      const answer = await send({
+        method: 'OPTIONS',
+        path: '/api/v1/pats',
+        headers: { origin, 'access-control-request-method': 'POST' },
+      });
 
       expect(answer.status).toBe(204);
-      expect(answer.headers['access-control-allow-origin']).toBe('https://app.example.com');
-      expect(answer.headers['access-control-allow-headers']).toBe('authorization,x-workspace-id');
-      expect(events).toHaveLength(0);
+      expect(answer.headers['access-control-allow-origin']).toBe(origin);
+      expect(answer.headers['access-control-allow-methods']).toBe('GET,POST,DELETE');
+      expect(answer.headers['access-control-allow-headers']).toBe(
+        'authorization,x-workspace-id,content-type',
+      );
+      expect(answer.headers['access-control-expose-headers']).toContain('location');
+      expect(calls).toEqual([]);
     });
   });
 
-  it('gives a disallowed origin no CORS headers', async () => {
-    await withGateway({ cors: ['https://app.example.com'] }, async (port) => {
-      const answer = await send(port, 'OPTIONS', '/api/v1/pats/x', {
-        ...preflight,
-        origin: 'https://evil.example.com',
+  it('gives a disallowed origin, or a method no route uses, no CORS grant', async () => {
+    await withGateway({ cors: [origin] }, async (send) => {
+      const evil = await send({
+        method: 'OPTIONS',
+        path: '/api/v1/pats/x',
+        headers: { origin: 'https://evil.example.com', 'access-control-request-method': 'GET' },
+      });
+      const put = await send({
+        method: 'OPTIONS',
+        path: '/api/v1/pats/x',
+        headers: { origin, 'access-control-request-method': 'PUT' },
       });
 
-      expect(answer.headers['access-control-allow-origin']).toBeUndefined();
+      expect(evil.headers['access-control-allow-origin']).toBeUndefined();
+      expect(put.headers['access-control-allow-origin']).toBeUndefined();
     });
   });
 
   it('adds the allowed origin to actual responses', async () => {
-    await withGateway({ cors: ['https://app.example.com'] }, async (port) => {
-      const answer = await send(port, 'GET', '/api/v1/pats/x', {
-        origin: 'https://app.example.com',
-        authorization: `Bearer ${issuer.token([])}`,
-      });
+    await withGateway({ cors: [origin] }, async (send) => {
+      const answer = await send({ path: '/api/v1/pats/x', headers: { origin, ...bearer() } });
 
-      expect(answer.headers['access-control-allow-origin']).toBe('https://app.example.com');
+      expect(answer.headers['access-control-allow-origin']).toBe(origin);
     });
   });
 
   it('has no preflight route when CORS is not configured', async () => {
-    await withGateway({}, async (port) => {
-      const answer = await send(port, 'OPTIONS', '/api/v1/pats/x', preflight);
+    await withGateway({}, async (send) => {
+      const answer = await send({
+        method: 'OPTIONS',
+        path: '/api/v1/pats/x',
+        headers: { origin, 'access-control-request-method': 'GET' },
+      });
 
       expect(answer.status).toBe(404);
     });

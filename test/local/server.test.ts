@@ -1,14 +1,16 @@
+import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DEMO } from '../../local/demo';
 import { newTableName, TestDynamo } from '../support/dynamodb';
+import { requestUrl } from '../support/http';
 import { TestIssuer } from '../support/issuer';
 import { freePort, runCli, type ServerProcess, startServer } from '../support/processes';
 
 /**
- * `npm start` end to end: the server as a child process on free ports, PATs created with the CLI,
- * real HTTP requests.
+ * `npm start` end to end: the server as a child process on free ports, the CLIs as child
+ * processes, real HTTP. Each describe starts its own server, so any test may run alone.
  */
 jest.setTimeout(90_000);
 
@@ -23,39 +25,23 @@ async function localEnv(dataDir: string): Promise<Env> {
   };
 }
 
-function get(url: string, headers: Record<string, string> = {}, method = 'GET') {
-  return fetch(url, { method, headers });
-}
-
-async function createPat(env: Env, workspace: string, extra: string[] = []) {
-  const result = await runCli(
-    'pat',
-    ['create', '--workspace', workspace, '--name', 'e2e', '--scopes', 'read,write', '--json', ...extra],
-    env,
-  );
-  expect(result.stderr).toBe('');
-  expect(result.status).toBe(0);
-  return JSON.parse(result.stdout) as {
-    id: string;
-    secret: string;
-    tokenPrefix: string;
-    createdAt: string;
-    expiresAt?: string;
-  };
-}
-
-async function token(env: Env, workspaces: string, sub = 'alice') {
+async function devToken(env: Env, workspaces: string, sub = 'alice') {
   const result = await runCli('token', ['--sub', sub, '--workspaces', workspaces, '--ttl', '10m'], env);
   expect(result.status).toBe(0);
   return result.stdout.trim();
+}
+
+/** `npm run pat -- <args> --json`, against the server of `env`. */
+async function pat(env: Env, args: string[]) {
+  const result = await runCli('pat', [...args, '--json'], env);
+  if (result.status !== 0) throw new Error(`npm run pat -- ${args.join(' ')}: ${result.stderr}`);
+  return JSON.parse(result.stdout) as { data: Record<string, unknown> & { id: string; token: string } };
 }
 
 describe('npm start with the embedded store and the dev issuer', () => {
   let dataDir: string;
   let env: Env;
   let server: ServerProcess;
-  const workspace = 'aaaaaaaa-0000-4000-8000-000000000001';
-  const otherWorkspace = 'bbbbbbbb-0000-4000-8000-000000000002';
 
   beforeAll(async () => {
     dataDir = mkdtempSync(join(tmpdir(), 'pats-local-'));
@@ -68,139 +54,143 @@ describe('npm start with the embedded store and the dev issuer', () => {
     rmSync(dataDir, { recursive: true, force: true });
   });
 
-  it('prints a curl command that returns the demo PAT with 200', async () => {
-    const curl = /curl -s -H "Authorization: Bearer (\S+)" -H "X-Workspace-Id: (\S+)" (\S+)/.exec(
-      server.stdout(),
-    );
-    expect(curl).not.toBeNull();
-    const [, demoToken = '', workspaceId = '', url = ''] = curl ?? [];
+  it('prints curl commands that read the demo PAT and list and create PATs', async () => {
+    const curls = [
+      ...server
+        .stdout()
+        .matchAll(
+          /curl -s -H "Authorization: Bearer (\S+)" -H "X-Workspace-Id: (\S+)"(?: -H "Content-Type: (\S+)" -d '(.+)')? (\S+)/g,
+        ),
+    ];
+    expect(curls).toHaveLength(3);
+    const answers = [];
+    for (const [, token, workspace, contentType, body, url] of curls) {
+      answers.push(
+        await requestUrl(url ?? '', {
+          method: body === undefined ? 'GET' : 'POST',
+          headers: {
+            authorization: `Bearer ${token}`,
+            'x-workspace-id': workspace ?? '',
+            ...(contentType !== undefined ? { 'content-type': contentType } : {}),
+          },
+          ...(body !== undefined ? { body } : {}),
+        }),
+      );
+    }
 
-    const response = await get(url, { authorization: `Bearer ${demoToken}`, 'x-workspace-id': workspaceId });
-
-    expect(response.status).toBe(200);
-    expect(await response.json()).toMatchObject({
+    expect(answers.map((answer) => answer.status)).toEqual([200, 200, 201]);
+    expect(answers[0]?.json()).toMatchObject({
       data: { id: DEMO.patId, workspaceId: DEMO.workspaceId, name: 'Demo PAT' },
     });
     expect(server.stdout()).toContain(`Demo PAT id:     ${DEMO.patId}`);
+    expect(server.stdout()).toMatch(/Demo PAT token: {2}pat_[0-9A-Za-z]{93} {2}\(shown once\)/);
   });
 
-  it('returns a PAT created with the CLI, with the exact body', async () => {
-    const pat = await createPat(env, workspace, ['--expires-in', '30d']);
+  it('manages PATs through the API with the CLI: create, list, rotate, revoke', async () => {
+    const workspace = randomUUID();
 
-    const response = await get(`${server.url}/api/v1/pats/${pat.id}`, {
-      authorization: `Bearer ${await token(env, workspace)}`,
-      'x-workspace-id': workspace,
-    });
+    const created = await pat(env, [
+      'create',
+      '--workspace',
+      workspace,
+      '--name',
+      'e2e',
+      '--scopes',
+      'read,write',
+      '--expires-in',
+      '7d',
+    ]);
+    const listed = JSON.parse(
+      (await runCli('pat', ['list', '--workspace', workspace], env)).stdout,
+    ) as Array<{ id: string }>;
+    const rotated = await pat(env, ['rotate', '--workspace', workspace, '--id', created.data.id]);
+    const revoked = await runCli('pat', ['revoke', '--workspace', workspace, '--id', rotated.data.id], env);
+    const after = JSON.parse((await runCli('pat', ['list', '--workspace', workspace], env)).stdout);
 
-    expect(response.status).toBe(200);
-    expect(response.headers.get('cache-control')).toBe('no-store');
-    expect(response.headers.get('x-request-id')).toBeTruthy();
-    expect(await response.json()).toEqual({
-      data: {
-        id: pat.id,
-        workspaceId: workspace,
-        name: 'e2e',
-        scopes: ['read', 'write'],
-        tokenPrefix: pat.secret.slice(0, 12),
-        createdAt: pat.createdAt,
-        expiresAt: pat.expiresAt,
-      },
-    });
+    expect(created.data).toMatchObject({ workspaceId: workspace, name: 'e2e', scopes: ['read', 'write'] });
+    expect(created.data.token).toMatch(/^pat_[0-9A-Za-z]{93}$/);
+    expect(listed.map((item) => item.id)).toEqual([created.data.id]);
+    expect(JSON.stringify(listed)).not.toContain(created.data.token);
+    expect(rotated.data.id).not.toBe(created.data.id);
+    expect(revoked.status).toBe(0);
+    expect(revoked.stdout).toContain(`Revoked PAT ${rotated.data.id}`);
+    expect(after).toEqual([]);
+  });
+
+  it('prints a created token once with a warning, and errors of the API in one line', async () => {
+    const workspace = randomUUID();
+    const created = await runCli(
+      'pat',
+      ['create', '--workspace', workspace, '--name', 'shown', '--scopes', 'read'],
+      env,
+    );
+    const refused = await runCli(
+      'pat',
+      ['create', '--workspace', workspace, '--name', 'bad', '--scopes', 'admin'],
+      env,
+    );
+
+    expect(created.stdout).toMatch(/token: {3}pat_[0-9A-Za-z]{93}\nThe token is shown only now/);
+    expect(refused.status).toBe(1);
+    expect(refused.stderr).toMatch(
+      /^error: POST \/api\/v1\/pats: 400 \/scopes\/0: must be one of read, write/,
+    );
+    expect(refused.stderr).not.toMatch(/^\s+at /m);
   });
 
   it('answers 403 for a workspace the token does not grant, and 404 across workspaces', async () => {
-    const pat = await createPat(env, otherWorkspace);
-    const both = await token(env, `${workspace},${otherWorkspace}`);
+    const [mine, theirs] = [randomUUID(), randomUUID()];
+    const theirPat = await pat(env, ['create', '--workspace', theirs, '--name', 'x', '--scopes', 'read']);
 
-    const forbidden = await get(`${server.url}/api/v1/pats/${pat.id}`, {
-      authorization: `Bearer ${await token(env, workspace)}`,
-      'x-workspace-id': otherWorkspace,
+    const forbidden = await requestUrl(`${server.url}/api/v1/pats/${theirPat.data.id}`, {
+      headers: { authorization: `Bearer ${await devToken(env, mine)}`, 'x-workspace-id': theirs },
     });
-    const acrossWorkspaces = await get(`${server.url}/api/v1/pats/${pat.id}`, {
-      authorization: `Bearer ${both}`,
-      'x-workspace-id': workspace,
+    const across = await requestUrl(`${server.url}/api/v1/pats/${theirPat.data.id}`, {
+      headers: {
+        authorization: `Bearer ${await devToken(env, `${mine},${theirs}`)}`,
+        'x-workspace-id': mine,
+      },
     });
 
     expect(forbidden.status).toBe(403);
-    expect(await forbidden.json()).toMatchObject({ code: 'forbidden' });
-    expect(acrossWorkspaces.status).toBe(404);
-    expect(await acrossWorkspaces.json()).toMatchObject({ code: 'not_found' });
-  });
-
-  it('answers the 400s of the function', async () => {
-    const authorization = `Bearer ${await token(env, workspace)}`;
-    const badWorkspace = await get(`${server.url}/api/v1/pats/${DEMO.patId}`, {
-      authorization,
-      'x-workspace-id': 'nope',
-    });
-    const badId = await get(`${server.url}/api/v1/pats/not-a-uuid`, {
-      authorization,
-      'x-workspace-id': workspace,
-    });
-
-    expect(badWorkspace.status).toBe(400);
-    expect(await badWorkspace.json()).toMatchObject({ code: 'invalid_workspace_id' });
-    expect(badId.status).toBe(400);
-    expect(await badId.json()).toMatchObject({ code: 'invalid_pat_id' });
+    expect(forbidden.json()).toMatchObject({ code: 'forbidden' });
+    expect(across.status).toBe(404);
+    expect(across.json()).toMatchObject({ code: 'not_found' });
   });
 
   it.each([
     ['no Authorization', undefined],
-    ['a PAT', 'Bearer pat_0123456789abcdefghijABCDEFGHIJ0123456789'],
+    ['a PAT', `Bearer pat_${'A'.repeat(93)}`],
     ['a garbled token', 'Bearer abc.def.ghi'],
   ])('answers the gateway 401 for %s', async (_, authorization) => {
-    const response = await get(`${server.url}/api/v1/pats/${DEMO.patId}`, {
-      ...(authorization !== undefined ? { authorization } : {}),
-      'x-workspace-id': DEMO.workspaceId,
+    const answer = await requestUrl(`${server.url}/api/v1/pats`, {
+      headers: {
+        ...(authorization !== undefined ? { authorization } : {}),
+        'x-workspace-id': DEMO.workspaceId,
+      },
     });
 
-    expect(response.status).toBe(401);
-    expect(await response.json()).toEqual({ message: 'Unauthorized' });
-    expect(response.headers.get('www-authenticate')).toMatch(/^Bearer/);
+    expect(answer.status).toBe(401);
+    expect(answer.json()).toEqual({ message: 'Unauthorized' });
+    expect(answer.headers['www-authenticate']).toMatch(/^Bearer/);
   });
 
-  it.each([
-    ['another method', 'POST', `/api/v1/pats/${DEMO.patId}`],
-    ['a trailing slash', 'GET', `/api/v1/pats/${DEMO.patId}/`],
-    ['a double slash', 'GET', `/api/v1//pats/${DEMO.patId}`],
-    ['a missing id', 'GET', '/api/v1/pats/'],
-    ['an unknown path', 'GET', '/api/v2/pats'],
-  ])('answers 404 Not Found for %s', async (_, method, path) => {
-    const response = await get(
-      `${server.url}${path}`,
-      { authorization: `Bearer ${await token(env, workspace)}` },
-      method,
-    );
-
-    expect(response.status).toBe(404);
-    expect(await response.json()).toEqual({ message: 'Not Found' });
-  });
-
-  it('logs one line per request without the token', async () => {
-    const secretToken = await token(env, workspace);
-    await get(`${server.url}/api/v1/pats/${DEMO.patId}`, {
-      authorization: `Bearer ${secretToken}`,
-      'x-workspace-id': workspace,
+  it('logs one line per request, and never the token', async () => {
+    const secretToken = await devToken(env, DEMO.workspaceId);
+    await requestUrl(`${server.url}/api/v1/pats/${DEMO.patId}`, {
+      headers: { authorization: `Bearer ${secretToken}`, 'x-workspace-id': DEMO.workspaceId },
     });
     await new Promise((resolve) => setTimeout(resolve, 100));
 
-    expect(server.stderr()).toMatch(new RegExp(`GET /api/v1/pats/${DEMO.patId} 404 \\d+ms`));
+    expect(server.stderr()).toMatch(new RegExp(`GET /api/v1/pats/${DEMO.patId} 200 \\d+ms`));
     expect(server.stdout() + server.stderr()).not.toContain(secretToken);
-  });
-
-  it('lists a workspace PATs without their hashes', async () => {
-    const result = await runCli('pat', ['list', '--workspace', workspace], env);
-    const listed = JSON.parse(result.stdout) as Array<Record<string, unknown>>;
-
-    expect(result.status).toBe(0);
-    expect(listed.length).toBeGreaterThan(0);
-    expect(result.stdout).not.toContain('tokenHash');
   });
 
   it('refuses bad CLI arguments with the usage and a non-zero exit, no stack trace', async () => {
     for (const args of [
       ['create', '--workspace', 'nope', '--name', 'x', '--scopes', 'read'],
-      ['delete'],
+      ['delete', '--workspace', DEMO.workspaceId],
+      ['revoke', '--workspace', DEMO.workspaceId],
       ['create', '--bogus'],
     ]) {
       const result = await runCli('pat', args, env);
@@ -218,17 +208,16 @@ describe('npm start with the embedded store and the dev issuer', () => {
       ...env,
       DYNAMODB_PORT: String(await freePort()),
       DEV_ISSUER_PORT: String(await freePort()),
-    }).catch((error: Error) => error);
+    }).catch((error: Error) => error.message);
 
-    expect(clash).toBeInstanceOf(Error);
-    expect((clash as Error).message).toMatch(new RegExp(`Port ${env.PORT} is already in use: set PORT`));
+    expect(clash).toMatch(new RegExp(`Port ${env.PORT} is already in use: set PORT`));
   });
 });
 
 describe('where npm start listens', () => {
   const reach = (url: string) =>
-    fetch(url).then(
-      (response) => response.status,
+    requestUrl(url).then(
+      (answer) => answer.status,
       () => 'refused',
     );
 
@@ -237,21 +226,15 @@ describe('where npm start listens', () => {
     const env: Env = { ...(await localEnv(dataDir)), LOCAL_BIND_HOST: '127.0.0.1,127.0.0.2' };
     const server = await startServer(env, ['--in-memory']);
     try {
-      const on = (address: string) => ({
-        api: reach(`http://${address}:${env.PORT}/api/v1/pats/${DEMO.patId}`),
-        issuer: reach(`http://${address}:${env.DEV_ISSUER_PORT}/.well-known/jwks.json`),
-        store: reach(`http://${address}:${env.DYNAMODB_PORT}/`),
-      });
-      const [second, unlisted] = [on('127.0.0.2'), on('127.0.0.3')];
+      const on = (address: string) =>
+        Promise.all([
+          reach(`http://${address}:${env.PORT}/api/v1/pats/${DEMO.patId}`),
+          reach(`http://${address}:${env.DEV_ISSUER_PORT}/.well-known/jwks.json`),
+          reach(`http://${address}:${env.DYNAMODB_PORT}/`),
+        ]);
 
-      expect(await second.api).toBe(401);
-      expect(await second.issuer).toBe(200);
-      expect(await second.store).toBe(400);
-      expect([await unlisted.api, await unlisted.issuer, await unlisted.store]).toEqual([
-        'refused',
-        'refused',
-        'refused',
-      ]);
+      expect(await on('127.0.0.2')).toEqual([401, 200, 400]);
+      expect(await on('127.0.0.3')).toEqual(['refused', 'refused', 'refused']);
     } finally {
       await server.stop();
       rmSync(dataDir, { recursive: true, force: true });
@@ -304,26 +287,32 @@ describe('persistence', () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'pats-local-'));
     try {
       const env = await localEnv(dataDir);
-      const workspace = 'cccccccc-0000-4000-8000-000000000003';
+      const workspace = randomUUID();
       let server = await startServer(env);
-      const pat = await createPat(env, workspace);
-      expect(server.stdout()).toContain('Demo PAT secret');
+      const created = await pat(env, [
+        'create',
+        '--workspace',
+        workspace,
+        '--name',
+        'kept',
+        '--scopes',
+        'read',
+      ]);
+      expect(server.stdout()).toContain('Demo PAT token');
       expect(await server.stop()).toBe(0);
 
       server = await startServer(env);
-      const authorization = `Bearer ${await token(env, workspace)}`;
-      const afterRestart = await get(`${server.url}/api/v1/pats/${pat.id}`, {
-        authorization,
-        'x-workspace-id': workspace,
+      const authorization = `Bearer ${await devToken(env, workspace)}`;
+      const afterRestart = await requestUrl(`${server.url}/api/v1/pats/${created.data.id}`, {
+        headers: { authorization, 'x-workspace-id': workspace },
       });
-      // The demo PAT is seeded on the first start only: its secret is not shown again.
-      expect(server.stdout()).not.toContain('Demo PAT secret');
+      // The demo PATs are created on the first start only: the token is not shown again.
+      expect(server.stdout()).not.toContain('Demo PAT token');
       await server.stop();
 
       server = await startServer(env, ['--in-memory']);
-      const inMemory = await get(`${server.url}/api/v1/pats/${pat.id}`, {
-        authorization,
-        'x-workspace-id': workspace,
+      const inMemory = await requestUrl(`${server.url}/api/v1/pats/${created.data.id}`, {
+        headers: { authorization, 'x-workspace-id': workspace },
       });
       await server.stop();
 
@@ -340,40 +329,84 @@ describe('npm start against an external issuer and store', () => {
     const [dynamo, issuer] = await Promise.all([TestDynamo.start(), TestIssuer.start()]);
     const dataDir = mkdtempSync(join(tmpdir(), 'pats-local-'));
     const devIssuerPort = await freePort();
-    const tableName = newTableName();
-    const server = await startServer({
-      TABLE_NAME: tableName,
+    const env: Env = {
+      TABLE_NAME: newTableName(),
       PORT: String(await freePort()),
       DEV_ISSUER_PORT: String(devIssuerPort),
       LOCAL_DATA_DIR: dataDir,
       DYNAMODB_ENDPOINT: dynamo.endpoint,
       JWT_ISSUER: issuer.url,
       JWT_AUDIENCE: issuer.audience,
-    });
+    };
+    const server = await startServer(env);
     try {
-      const workspace = 'dddddddd-0000-4000-8000-000000000004';
-      const pat = await createPat(
-        { DYNAMODB_ENDPOINT: dynamo.endpoint, LOCAL_DATA_DIR: dataDir, TABLE_NAME: tableName },
+      const workspace = randomUUID();
+      const created = await pat(env, [
+        'create',
+        '--workspace',
         workspace,
-      );
+        '--name',
+        'external',
+        '--scopes',
+        'read',
+        '--token',
+        issuer.token([workspace]),
+      ]);
 
-      const ok = await get(`${server.url}/api/v1/pats/${pat.id}`, {
-        authorization: `Bearer ${issuer.token([workspace])}`,
-        'x-workspace-id': workspace,
+      const read = await requestUrl(`${server.url}/api/v1/pats/${created.data.id}`, {
+        headers: { authorization: `Bearer ${issuer.token([workspace])}`, 'x-workspace-id': workspace },
       });
-      const devIssuer = await fetch(`http://127.0.0.1:${devIssuerPort}/.well-known/jwks.json`).then(
-        () => 'answered',
-        () => 'refused',
-      );
 
-      expect(ok.status).toBe(200);
+      expect(read.status).toBe(200);
       expect(issuer.fetches()).toBeGreaterThan(0);
-      expect(devIssuer).toBe('refused');
+      expect(
+        await requestUrl(`http://127.0.0.1:${devIssuerPort}/`).then(
+          () => 'answered',
+          () => 'refused',
+        ),
+      ).toBe('refused');
       expect(server.stdout()).toContain(`Issuer:          ${issuer.url}`);
       expect(server.stdout()).toContain(`DynamoDB:        ${dynamo.endpoint}`);
     } finally {
       await server.stop();
       await Promise.all([dynamo.stop(), issuer.stop()]);
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+
+  it('honours the PAT variables of the functions, as a deployed stage does', async () => {
+    const dynamo = await TestDynamo.start();
+    const dataDir = mkdtempSync(join(tmpdir(), 'pats-local-'));
+    const env: Env = {
+      ...(await localEnv(dataDir)),
+      TABLE_NAME: newTableName(),
+      DYNAMODB_ENDPOINT: dynamo.endpoint,
+      PAT_SCOPES: 'read,deploy',
+      PAT_MAX_PER_WORKSPACE: '1',
+    };
+    const server = await startServer(env);
+    try {
+      const workspace = randomUUID();
+      const created = await pat(env, [
+        'create',
+        '--workspace',
+        workspace,
+        '--name',
+        'd',
+        '--scopes',
+        'deploy',
+      ]);
+      const second = await runCli(
+        'pat',
+        ['create', '--workspace', workspace, '--name', 'e', '--scopes', 'read'],
+        env,
+      );
+
+      expect(created.data.scopes).toEqual(['deploy']);
+      expect(second.stderr).toContain('409');
+    } finally {
+      await server.stop();
+      await dynamo.stop();
       rmSync(dataDir, { recursive: true, force: true });
     }
   });

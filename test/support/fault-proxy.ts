@@ -1,20 +1,36 @@
 import { createServer, type IncomingMessage, request, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 
-export type FaultMode = 'pass' | 'throttle' | 'hang' | 'server-error';
+/**
+ * - `throttle`: DynamoDB's 400 ProvisionedThroughputExceededException.
+ * - `server-error`: DynamoDB's 500 InternalServerError.
+ * - `hang`: never answer (only the SDK's request timeout ends it).
+ * - `apply-then-hang`: forward the request, let DynamoDB apply it, then never answer: the
+ *   response is lost after the write happened.
+ * - `transaction-conflict`: cancel a transaction as DynamoDB does when another one touched the
+ *   same items at the same time.
+ */
+export type Fault = 'throttle' | 'server-error' | 'hang' | 'apply-then-hang' | 'transaction-conflict';
+
+interface Injection {
+  readonly fault: Fault;
+  readonly operation: string | undefined;
+  remaining: number;
+}
 
 /**
- * An HTTP proxy in front of dynalite that injects DynamoDB faults on the wire, so the AWS SDK's
- * own retries, backoff and timeouts run exactly as they would against AWS. It counts the attempts
- * it sees per operation, and can go away and come back on the same port (an outage).
+ * An HTTP proxy in front of DynamoDB Local that injects DynamoDB faults on the wire, so the AWS
+ * SDK's own retries, backoff and timeouts run exactly as they would against AWS. It counts the
+ * attempts it sees per operation, keeps their bodies, and can go away and come back on the same
+ * port (an outage).
  */
 export class FaultProxy {
-  mode: FaultMode = 'pass';
   readonly attempts = new Map<string, number>();
   /** Request bodies seen, by operation (the SDK's wire format). */
   readonly bodies = new Map<string, string[]>();
   /** TCP connections accepted since start. */
   connections = 0;
+  private injections: Injection[] = [];
   private readonly sockets = new Set<Socket>();
   private server: Server | undefined;
   private port = 0;
@@ -33,6 +49,20 @@ export class FaultProxy {
 
   attemptsOf(operation: string): number {
     return this.attempts.get(operation) ?? 0;
+  }
+
+  /** Injects `fault` into the next `times` requests (of `operation` only, when given). */
+  inject(fault: Fault, options: { operation?: string; times?: number } = {}): void {
+    this.injections.push({
+      fault,
+      operation: options.operation,
+      remaining: options.times ?? Number.POSITIVE_INFINITY,
+    });
+  }
+
+  /** No more faults: every request goes through. */
+  clear(): void {
+    this.injections = [];
   }
 
   /** Stops listening and drops every open connection: to the SDK, DynamoDB is gone. */
@@ -61,51 +91,84 @@ export class FaultProxy {
     this.port = (server.address() as AddressInfo).port;
   }
 
+  private nextFault(operation: string): Fault | undefined {
+    const injection = this.injections.find(
+      (candidate) =>
+        candidate.remaining > 0 && (candidate.operation === undefined || candidate.operation === operation),
+    );
+    if (injection === undefined) return undefined;
+    injection.remaining -= 1;
+    return injection.fault;
+  }
+
   private handle(req: IncomingMessage, res: ServerResponse): void {
     const operation = String(req.headers['x-amz-target'] ?? '').split('.')[1] ?? 'unknown';
     this.attempts.set(operation, (this.attempts.get(operation) ?? 0) + 1);
-    if (this.mode === 'pass') {
-      const chunks: Buffer[] = [];
-      req.on('data', (chunk: Buffer) => chunks.push(chunk));
-      req.on('end', () =>
-        this.bodies.set(operation, [...(this.bodies.get(operation) ?? []), Buffer.concat(chunks).toString()]),
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => {
+      const body = Buffer.concat(chunks);
+      this.bodies.set(operation, [...(this.bodies.get(operation) ?? []), body.toString()]);
+      this.answer(operation, req, body, res);
+    });
+  }
+
+  private answer(operation: string, req: IncomingMessage, body: Buffer, res: ServerResponse): void {
+    const error = (status: number, type: string, extra: Record<string, unknown> = {}) =>
+      res.writeHead(status, { 'content-type': 'application/x-amz-json-1.0' }).end(
+        JSON.stringify({
+          __type: `com.amazonaws.dynamodb.v20120810#${type}`,
+          message: `injected ${type}`,
+          ...extra,
+        }),
       );
-    }
-    const fault = (status: number, type: string) => {
-      req.resume();
-      res
-        .writeHead(status, { 'content-type': 'application/x-amz-json-1.0' })
-        .end(
-          JSON.stringify({ __type: `com.amazonaws.dynamodb.v20120810#${type}`, message: `injected ${type}` }),
-        );
-    };
-    switch (this.mode) {
+    switch (this.nextFault(operation)) {
       case 'throttle':
-        fault(400, 'ProvisionedThroughputExceededException');
+        error(400, 'ProvisionedThroughputExceededException');
         return;
       case 'server-error':
-        fault(500, 'InternalServerError');
+        error(500, 'InternalServerError');
         return;
-      case 'hang':
-        req.resume();
-        return; // never answer: only the SDK's request timeout ends this
-      default: {
-        const upstream = request(
-          {
-            host: this.target.hostname,
-            port: this.target.port,
-            path: req.url,
-            method: req.method,
-            headers: req.headers,
-          },
-          (answer) => {
-            res.writeHead(answer.statusCode ?? 502, answer.headers);
-            answer.pipe(res);
-          },
-        );
-        upstream.on('error', () => res.destroy());
-        req.pipe(upstream);
+      case 'transaction-conflict': {
+        const items = (JSON.parse(body.toString()) as { TransactItems?: unknown[] }).TransactItems ?? [];
+        error(400, 'TransactionCanceledException', {
+          CancellationReasons: items.map(() => ({ Code: 'TransactionConflict' })),
+        });
+        return;
       }
+      case 'hang':
+        return; // never answer: only the SDK's request timeout ends this
+      case 'apply-then-hang':
+        this.forward(req, body, () => undefined);
+        return;
+      default:
+        this.forward(req, body, (status, headers, answer) => {
+          res.writeHead(status, headers);
+          res.end(answer);
+        });
     }
+  }
+
+  private forward(
+    req: IncomingMessage,
+    body: Buffer,
+    reply: (status: number, headers: IncomingMessage['headers'], body: Buffer) => void,
+  ): void {
+    const upstream = request(
+      {
+        host: this.target.hostname,
+        port: this.target.port,
+        path: req.url,
+        method: req.method,
+        headers: req.headers,
+      },
+      (answer) => {
+        const chunks: Buffer[] = [];
+        answer.on('data', (chunk: Buffer) => chunks.push(chunk));
+        answer.on('end', () => reply(answer.statusCode ?? 502, answer.headers, Buffer.concat(chunks)));
+      },
+    );
+    upstream.on('error', () => reply(502, {}, Buffer.alloc(0)));
+    upstream.end(body);
   }
 }

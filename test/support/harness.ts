@@ -1,17 +1,21 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import { EmfMetrics, PATS_METRICS } from '../../lambda/adapters/emf-metrics';
+import { JsonLogger } from '../../lambda/adapters/json-logger';
 import { loadConfig } from '../../lambda/config';
-import { createDependencies } from '../../lambda/dependencies';
-import { createGetPatHandler } from '../../lambda/http/get-pat-handler';
+import { patRouteDependencies } from '../../lambda/dependencies';
+import { managementHandler } from '../../lambda/http/pipeline';
 import type { HttpResult } from '../../lambda/http/responses';
+import { PAT_ROUTES } from '../../lambda/http/routes';
+import type { PatRouteDependencies } from '../../lambda/http/routes/pat-routes';
+import { type RouteName, routeKey, routeNamed } from '../../lib/routes';
+import { httpApiEvent, lambdaContext } from '../../local/aws-payloads';
 import { newTableName, TestDynamo } from './dynamodb';
-import { lambdaContext } from './events';
 import { TestIssuer } from './issuer';
-import { schemaValidator } from './openapi';
-import { patItem } from './pats';
+import { checkResponse } from './openapi';
 
 export type Invoke = (event: APIGatewayProxyEventV2) => Promise<HttpResult>;
 
-/** The environment the deployed function gets, pointed at the test's own store and issuer. */
+/** The environment a deployed function gets, pointed at the test's own table and issuer. */
 export function functionEnv(
   dynamo: Pick<TestDynamo, 'endpoint'>,
   issuer: Pick<TestIssuer, 'url' | 'audience'>,
@@ -28,68 +32,156 @@ export function functionEnv(
   };
 }
 
+/** The run's DynamoDB Local with a fresh PAT table, and a real issuer. */
+export async function startBackends() {
+  const [dynamo, issuer] = await Promise.all([TestDynamo.start(), TestIssuer.start()]);
+  const tableName = await dynamo.createPatsTable(newTableName());
+  return {
+    dynamo,
+    issuer,
+    tableName,
+    env: (extra: Record<string, string> = {}) => functionEnv(dynamo, issuer, tableName, extra),
+    stop: async () => {
+      await Promise.all([dynamo.stop(), issuer.stop()]);
+    },
+  };
+}
+
+/** Where the handlers built here write their log lines and metrics: kept, not printed. */
+export class Sink {
+  readonly lines: string[] = [];
+
+  readonly write = (line: string) => {
+    this.lines.push(line);
+  };
+
+  records(): Array<Record<string, unknown>> {
+    return this.lines.map((line) => JSON.parse(line) as Record<string, unknown>);
+  }
+
+  text(): string {
+    return this.lines.join('\n');
+  }
+}
+
 /**
- * The production handler, built by the production composition root from a configuration read
- * the production way, and invoked the way the Lambda runtime invokes it. Every response it gives
- * is checked against the contract (see `assertConformsToContract`), whatever the test asserts.
+ * A route's production handler, built by the production composition root from a configuration
+ * read the production way, and invoked the way the Lambda runtime invokes it. Its log lines and
+ * metrics go to `sink`. Every response it gives is checked against the contract and the OpenAPI
+ * document (see `assertConformsToContract`), whatever the test asserts.
  */
-export function buildHandler(env: Record<string, string>): Invoke {
-  const handler = createGetPatHandler(createDependencies(loadConfig(env)));
+export function routeHandler(
+  name: RouteName,
+  env: Record<string, string>,
+  options: { sink?: Sink; overrides?: Partial<PatRouteDependencies> } = {},
+): Invoke {
+  const route = routeNamed(name);
+  const sink = options.sink ?? new Sink();
+  const config = loadConfig(env);
+  const handler = managementHandler(
+    PAT_ROUTES[route.entry],
+    patRouteDependencies(config, {
+      logger: new JsonLogger({ serviceName: 'pats-api', level: config.logLevel, write: sink.write }),
+      metrics: new EmfMetrics({
+        namespace: PATS_METRICS.namespace,
+        defaultDimensions: { Service: PATS_METRICS.service },
+        definitions: PATS_METRICS.definitions,
+        write: sink.write,
+      }),
+      ...options.overrides,
+    }),
+  );
   return async (event) => {
-    // The runtime passes a plain context; the audit middleware adds its trail to it.
-    const result = (await handler(event, lambdaContext() as Parameters<typeof handler>[1])) as HttpResult;
-    assertConformsToContract(result);
+    const result = (await handler(event, lambdaContext({ functionName: name }))) as HttpResult;
+    assertConformsToContract(route, result);
     return result;
   };
 }
 
-const validateEnvelope = schemaValidator('PatDetailDataEnvelope');
-const validateError = schemaValidator('Error');
+export interface RouteEventOptions {
+  readonly id?: string;
+  /** A JWT for `Authorization: Bearer <token>`. */
+  readonly token?: string;
+  /** The whole Authorization header (wins over `token`). */
+  readonly authorization?: string;
+  readonly workspace?: string;
+  /** A value is sent as JSON with `Content-Type: application/json`; a string as it is. */
+  readonly body?: unknown;
+  readonly contentType?: string;
+  readonly query?: Readonly<Record<string, string>>;
+  readonly headers?: Readonly<Record<string, string>>;
+}
+
+/** The payload 2.0 event API Gateway would send for a request to the route. */
+export function routeEvent(name: RouteName, options: RouteEventOptions = {}): APIGatewayProxyEventV2 {
+  const route = routeNamed(name);
+  const body =
+    options.body === undefined
+      ? undefined
+      : typeof options.body === 'string'
+        ? options.body
+        : JSON.stringify(options.body);
+  const contentType =
+    options.contentType ??
+    (body !== undefined && typeof options.body !== 'string' ? 'application/json' : undefined);
+  const rawPath = route.path.replace('{id}', encodeURIComponent(options.id ?? ''));
+  return httpApiEvent({
+    method: route.method,
+    routeKey: routeKey(route),
+    rawPath,
+    rawQueryString: new URLSearchParams(options.query ?? {}).toString(),
+    headers: {
+      authorization:
+        options.authorization ?? (options.token !== undefined ? `Bearer ${options.token}` : undefined),
+      'x-workspace-id': options.workspace,
+      'content-type': contentType,
+      ...options.headers,
+    },
+    ...(options.id !== undefined ? { pathParameters: { id: options.id } } : {}),
+    ...(body !== undefined ? { body } : {}),
+  });
+}
 
 /**
- * What holds for every function response: JSON, no-store, a request id; a 200 body valid against
- * the OpenAPI schema and free of `tokenHash`; an error body valid against the error schema.
+ * What holds for every function response: no-store, nosniff, a request id; JSON with a body valid
+ * against the OpenAPI document for its route and status, or a 204 with neither; no `tokenHash`,
+ * stack trace or ARN anywhere; a challenge on 401, a numeric `Retry-After` on 503, and a
+ * `Location` naming the new PAT on 201.
  */
-export function assertConformsToContract(result: HttpResult): void {
+export function assertConformsToContract(route: { method: string; path: string }, result: HttpResult): void {
   const problems: string[] = [];
-  if (result.headers['content-type'] !== 'application/json')
-    problems.push('content-type is not application/json');
   if (result.headers['cache-control'] !== 'no-store') problems.push('cache-control is not no-store');
   if (!result.headers['x-request-id']) problems.push('no x-request-id');
   if (result.headers['x-content-type-options'] !== 'nosniff')
     problems.push('x-content-type-options is not nosniff');
-  const body: unknown = JSON.parse(result.body);
-  if (result.statusCode === 200) {
-    problems.push(...validateEnvelope(body));
-    if (result.body.includes('tokenHash')) problems.push('the body mentions tokenHash');
+  let body: unknown;
+  if (result.statusCode === 204) {
+    if (result.body !== undefined) problems.push('a 204 with a body');
+    if (result.headers['content-type'] !== undefined) problems.push('a 204 with a content-type');
   } else {
-    problems.push(...validateError(body));
+    if (result.headers['content-type'] !== 'application/json')
+      problems.push('content-type is not application/json');
+    body = JSON.parse(result.body ?? '');
   }
+  problems.push(...checkResponse(route, result.statusCode, body));
+  const text = result.body ?? '';
+  if (text.includes('tokenHash')) problems.push('the body mentions tokenHash');
+  if (/\bat .+:\d+:\d+|arn:aws/.test(text)) problems.push('the body holds a stack trace or an ARN');
   if (result.statusCode === 401 && !result.headers['www-authenticate'])
     problems.push('401 without WWW-Authenticate');
   if (result.statusCode === 503 && !/^\d+$/.test(result.headers['retry-after'] ?? '')) {
     problems.push('503 without a numeric Retry-After');
   }
-  if (/\bat .+:\d+:\d+|arn:aws/.test(result.body)) problems.push('the body holds a stack trace or an ARN');
+  if (result.statusCode === 201) {
+    const id = (body as { data?: { id?: string } }).data?.id;
+    if (result.headers.location !== `/api/v1/pats/${id}`)
+      problems.push('201 without a Location naming the new PAT');
+  }
   if (problems.length > 0) {
-    throw new Error(
-      `Response ${result.statusCode} breaks the contract: ${problems.join('; ')}\n${result.body}`,
-    );
+    throw new Error(`Response ${result.statusCode} breaks the contract: ${problems.join('; ')}\n${text}`);
   }
 }
 
-export { newTableName };
-
-/** DynamoDB Local with a fresh PAT table holding one PAT of `workspaceId`, and a real issuer, both started. */
-export async function startBackends(workspaceId: string) {
-  const [dynamo, issuer] = await Promise.all([TestDynamo.start(), TestIssuer.start()]);
-  const tableName = newTableName();
-  await dynamo.createPatsTable(tableName);
-  const { item } = patItem(workspaceId);
-  await dynamo.put(tableName, item);
-  return { dynamo, issuer, tableName, patId: item.id };
-}
-
-export function json(result: HttpResult): Record<string, unknown> {
-  return JSON.parse(result.body) as Record<string, unknown>;
-}
+/** A response body as JSON (the one helper for it: every function response is JSON or empty). */
+export const bodyOf = <T = Record<string, unknown>>(result: HttpResult): T =>
+  JSON.parse(result.body ?? 'null') as T;

@@ -1,11 +1,21 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { patRouteDependencies } from '../../lambda/dependencies';
+import { createPat } from '../../lambda/domain/create-pat';
+import type { CreatedPatView } from '../../lambda/domain/pat';
 import { loadOrCreateDevKey } from '../../local/dev-issuer';
 import { devToken } from '../../local/dev-token';
 import { loadLocalConfig } from '../../local/local-config';
 import { type RunningLocalApi, startLocalApi } from '../../local/server';
 import { newTableName } from './dynamodb';
+
+const silent = {
+  info: () => undefined,
+  warn: () => undefined,
+  error: () => undefined,
+  setContext: () => undefined,
+};
 
 /**
  * The local API of `npm start`, started in this process (so its logs can be captured) on free
@@ -45,6 +55,15 @@ export async function startInProcessApi(env: Record<string, string> = {}) {
       });
     },
     devKey: () => loadOrCreateDevKey(dataDir),
+    /**
+     * Creates a PAT through the create use case and the API's own repository, without a request:
+     * nothing is verified, so no key is fetched and the API's key caches stay cold.
+     */
+    async createPat(workspaceId: string): Promise<CreatedPatView> {
+      const deps = patRouteDependencies(api.functionConfig, { logger: silent });
+      const request = { name: 'seeded', scopes: ['read'], expiresAt: undefined };
+      return (await createPat({ workspaceId, subject: 'seeder', request }, deps)).view;
+    },
     async stop() {
       await api.close();
       rmSync(dataDir, { recursive: true, force: true });

@@ -1,7 +1,11 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 
-/** A stored PAT item as the contract describes it, with its secret (which is never stored). */
-export function patItem(workspaceId: string, overrides: Record<string, unknown> = {}) {
+/**
+ * A PAT item written straight into the table, as a PAT from before the token format (`pat_` +
+ * random characters, no locator) was stored, with its secret (which is never stored). For what
+ * the API cannot create: legacy PATs, items without an expiry, broken items.
+ */
+export function legacyPatItem(workspaceId: string, overrides: Record<string, unknown> = {}) {
   const secret = `pat_${randomBytes(24).toString('base64url').replace(/[-_]/g, 'x')}`;
   return {
     secret,

@@ -1,174 +1,252 @@
 import { randomUUID } from 'node:crypto';
-import { dynamoDbTimeBudgetMs, loadConfig } from '../../../lambda/config';
-import type { TestDynamo } from '../../support/dynamodb';
-import { getPatEvent } from '../../support/events';
+import { createDocumentClient } from '../../../lambda/adapters/dynamodb-client';
+import { DynamoDbPatRepository } from '../../../lambda/adapters/pat-repository';
+import { type DynamoDbConfig, dynamoDbTimeBudgetMs, loadConfig } from '../../../lambda/config';
+import { ServiceUnavailableError } from '../../../lambda/domain/errors';
+import type { NewPatItem } from '../../../lambda/domain/pat';
+import { UuidV7Generator } from '../../../lambda/domain/uuid';
+import { newTableName, TestDynamo } from '../../support/dynamodb';
 import { FaultProxy } from '../../support/fault-proxy';
-import { buildHandler, functionEnv, type Invoke, json, startBackends } from '../../support/harness';
-import type { TestIssuer } from '../../support/issuer';
-import { LogCapture } from '../../support/logs';
 
 /**
- * DynamoDB faults injected on the wire (a proxy in front of dynalite), so the SDK's own retries
- * and timeouts run. Short timeouts keep the suite quick; the rules are the production ones.
+ * The repository with the production DynamoDB client, against DynamoDB Local through a proxy that
+ * injects faults on the wire, so the SDK's own retries, timeouts and idempotency tokens run. Short
+ * timeouts keep the suite quick; the rules are the production ones.
  */
 let dynamo: TestDynamo;
-let issuer: TestIssuer;
 let proxy: FaultProxy;
 let tableName: string;
-let invoke: Invoke;
-let budgetMs: number;
-const workspaceId = randomUUID();
-let patId: string;
-const logs = new LogCapture();
-
-const settings = {
-  DYNAMODB_MAX_ATTEMPTS: '3',
-  DYNAMODB_CONNECT_TIMEOUT_MS: '200',
-  DYNAMODB_REQUEST_TIMEOUT_MS: '300',
+let repository: DynamoDbPatRepository;
+let direct: DynamoDbPatRepository;
+const settings: DynamoDbConfig = {
+  endpoint: '',
+  region: 'us-east-1',
+  maxAttempts: 3,
+  connectTimeoutMs: 200,
+  requestTimeoutMs: 300,
 };
-
-async function timedCall() {
-  const token = issuer.token([workspaceId]);
-  const startedAt = Date.now();
-  const result = await invoke(
-    getPatEvent({ id: patId, headers: { authorization: `Bearer ${token}`, 'x-workspace-id': workspaceId } }),
-  );
-  return { result, elapsedMs: Date.now() - startedAt };
-}
+const budgetMs = dynamoDbTimeBudgetMs(settings);
+const ids = new UuidV7Generator(Date.now, (size) => crypto.getRandomValues(new Uint8Array(size)));
 
 beforeAll(async () => {
-  ({ dynamo, issuer, tableName, patId } = await startBackends(workspaceId));
+  dynamo = await TestDynamo.start();
+  tableName = await dynamo.createPatsTable(newTableName());
   proxy = await FaultProxy.start(dynamo.endpoint);
-  const env = functionEnv({ endpoint: proxy.endpoint }, issuer, tableName, settings);
-  budgetMs = dynamoDbTimeBudgetMs(loadConfig(env).dynamoDb);
-  invoke = buildHandler(env);
-  logs.start();
+  repository = new DynamoDbPatRepository({
+    client: createDocumentClient({ ...settings, endpoint: proxy.endpoint }),
+    tableName,
+    // No wait between conflicting transactions: the tests count attempts, not time.
+    backoff: async () => undefined,
+  });
+  direct = new DynamoDbPatRepository({ client: dynamo.client, tableName });
 });
 
 afterAll(async () => {
-  logs.stop();
-  await Promise.all([proxy.stop(), dynamo.stop(), issuer.stop()]);
+  await Promise.all([proxy.stop(), dynamo.stop()]);
 });
 
 beforeEach(() => {
-  proxy.mode = 'pass';
+  proxy.clear();
   proxy.attempts.clear();
-  logs.clear();
-});
-
-it('reads through the proxy when nothing is injected', async () => {
-  const { result } = await timedCall();
-
-  expect(result.statusCode).toBe(200);
-  expect(proxy.attemptsOf('GetItem')).toBe(1);
-});
-
-it('reads with one strongly consistent GetItem whose projection leaves tokenHash out', async () => {
   proxy.bodies.clear();
-  expect((await timedCall()).result.statusCode).toBe(200);
+});
 
-  const [body] = (proxy.bodies.get('GetItem') ?? []).map((text) => JSON.parse(text));
-  expect(proxy.bodies.get('GetItem')).toHaveLength(1);
-  expect(body).toMatchObject({
-    TableName: tableName,
-    ConsistentRead: true,
-    Key: { workspaceId: { S: workspaceId }, id: { S: patId } },
+function newItem(workspaceId: string): NewPatItem {
+  return {
+    workspaceId,
+    id: ids.next(),
+    name: 'faults',
+    scopes: ['read'],
+    tokenPrefix: 'pat_AbCd1234',
+    tokenHash: 'f'.repeat(64),
+    createdAt: '2026-01-02T03:04:05.000Z',
+    expiresAt: '2026-02-01T03:04:05.000Z',
+  };
+}
+
+async function timed<T>(run: () => Promise<T>): Promise<{ outcome: T | unknown; elapsedMs: number }> {
+  const startedAt = Date.now();
+  const outcome = await run().catch((error: unknown) => error);
+  return { outcome, elapsedMs: Date.now() - startedAt };
+}
+
+describe('reads', () => {
+  it('read with one strongly consistent GetItem whose projection leaves tokenHash out', async () => {
+    const workspaceId = randomUUID();
+    const id = ids.next();
+    await repository.findById(workspaceId, id);
+
+    const bodies = (proxy.bodies.get('GetItem') ?? []).map((text) => JSON.parse(text));
+    expect(bodies).toHaveLength(1);
+    expect(bodies[0]).toMatchObject({
+      TableName: tableName,
+      ConsistentRead: true,
+      Key: { workspaceId: { S: workspaceId }, id: { S: id } },
+    });
+    const projected = (bodies[0].ProjectionExpression as string)
+      .split(',')
+      .map((placeholder) => bodies[0].ExpressionAttributeNames[placeholder.trim()]);
+    expect(projected.sort()).toEqual([
+      'createdAt',
+      'createdBy',
+      'expiresAt',
+      'id',
+      'lastUsedAt',
+      'name',
+      'scopes',
+      'tokenPrefix',
+      'workspaceId',
+    ]);
   });
-  const projected = (body.ProjectionExpression as string)
-    .split(',')
-    .map((placeholder: string) => body.ExpressionAttributeNames[placeholder.trim()]);
-  expect(projected.sort()).toEqual([
-    'createdAt',
-    'expiresAt',
-    'id',
-    'lastUsedAt',
-    'name',
-    'scopes',
-    'tokenPrefix',
-    'workspaceId',
-  ]);
-});
 
-it('keeps one TCP connection to DynamoDB across requests (keep-alive)', async () => {
-  expect((await timedCall()).result.statusCode).toBe(200);
-  const before = proxy.connections;
+  it('keep one TCP connection to DynamoDB across calls (keep-alive)', async () => {
+    await repository.findById(randomUUID(), ids.next());
+    const before = proxy.connections;
 
-  for (let i = 0; i < 5; i += 1) expect((await timedCall()).result.statusCode).toBe(200);
+    for (let i = 0; i < 5; i += 1) await repository.findById(randomUUID(), ids.next());
 
-  expect(proxy.connections).toBe(before);
-});
-
-it('answers 503 with Retry-After after exactly the configured attempts when every attempt is throttled', async () => {
-  proxy.mode = 'throttle';
-
-  const { result, elapsedMs } = await timedCall();
-
-  expect(result.statusCode).toBe(503);
-  expect(json(result)).toEqual({ code: 'service_unavailable', message: expect.any(String) });
-  expect(Number(result.headers['retry-after'])).toBeGreaterThanOrEqual(1);
-  expect(proxy.attemptsOf('GetItem')).toBe(3);
-  expect(elapsedMs).toBeLessThanOrEqual(budgetMs);
-});
-
-it('answers 503 after exactly the configured attempts when every request hangs', async () => {
-  proxy.mode = 'hang';
-
-  const { result, elapsedMs } = await timedCall();
-
-  expect(result.statusCode).toBe(503);
-  expect(result.headers['retry-after']).toBeDefined();
-  expect(proxy.attemptsOf('GetItem')).toBe(3);
-  // Each attempt waited for its request timeout: the timeouts really throw.
-  expect(elapsedMs).toBeGreaterThanOrEqual(3 * 300);
-  expect(elapsedMs).toBeLessThanOrEqual(budgetMs);
-});
-
-it('answers 503 when DynamoDB keeps answering 500', async () => {
-  proxy.mode = 'server-error';
-
-  const { result } = await timedCall();
-
-  expect(result.statusCode).toBe(503);
-  expect(proxy.attemptsOf('GetItem')).toBe(3);
-});
-
-it('logs the 503 with the failing dependency and no table name in the response', async () => {
-  proxy.mode = 'throttle';
-
-  const { result } = await timedCall();
-
-  expect(result.body).not.toContain(tableName);
-  expect(logs.records().find((record) => record.level === 'ERROR')).toMatchObject({
-    status: 503,
-    code: 'service_unavailable',
-    dependency: 'dynamodb',
+    expect(proxy.connections).toBe(before);
   });
-});
 
-it('recovers without a restart once the fault is gone', async () => {
-  proxy.mode = 'throttle';
-  expect((await timedCall()).result.statusCode).toBe(503);
+  it.each([
+    ['throttled', 'throttle'],
+    ['answered with 500', 'server-error'],
+  ] as const)(
+    'give up with a 503 after exactly the configured attempts when every attempt is %s',
+    async (_, fault) => {
+      proxy.inject(fault);
 
-  proxy.mode = 'pass';
-  expect((await timedCall()).result.statusCode).toBe(200);
-});
+      const { outcome, elapsedMs } = await timed(() => repository.findById(randomUUID(), ids.next()));
 
-it('answers 503 when nothing listens at the endpoint', async () => {
-  const closed = await FaultProxy.start(dynamo.endpoint);
-  const endpoint = closed.endpoint;
-  await closed.stop();
-  const unreachable = buildHandler(functionEnv({ endpoint }, issuer, tableName, settings));
-  const token = issuer.token([workspaceId]);
-
-  const result = await unreachable(
-    getPatEvent({ id: patId, headers: { authorization: `Bearer ${token}`, 'x-workspace-id': workspaceId } }),
+      expect(outcome).toBeInstanceOf(ServiceUnavailableError);
+      expect(proxy.attemptsOf('GetItem')).toBe(3);
+      expect(elapsedMs).toBeLessThanOrEqual(budgetMs);
+    },
   );
 
-  expect(result.statusCode).toBe(503);
+  it('give up with a 503 when every attempt hangs, each ended by its request timeout', async () => {
+    proxy.inject('hang');
+
+    const { outcome, elapsedMs } = await timed(() => repository.findById(randomUUID(), ids.next()));
+
+    expect(outcome).toBeInstanceOf(ServiceUnavailableError);
+    expect(proxy.attemptsOf('GetItem')).toBe(3);
+    expect(elapsedMs).toBeGreaterThanOrEqual(3 * 300);
+    expect(elapsedMs).toBeLessThanOrEqual(budgetMs);
+  });
+
+  it('recover without a restart once the fault is gone', async () => {
+    proxy.inject('throttle', { times: 3 });
+    await expect(repository.findById(randomUUID(), ids.next())).rejects.toBeInstanceOf(
+      ServiceUnavailableError,
+    );
+
+    await expect(repository.findById(randomUUID(), ids.next())).resolves.toBeUndefined();
+  });
+
+  it('give up with a 503 when nothing listens at the endpoint', async () => {
+    const closed = await FaultProxy.start(dynamo.endpoint);
+    const endpoint = closed.endpoint;
+    await closed.stop();
+    const unreachable = new DynamoDbPatRepository({
+      client: createDocumentClient({ ...settings, endpoint }),
+      tableName,
+    });
+
+    await expect(unreachable.findById(randomUUID(), ids.next())).rejects.toBeInstanceOf(
+      ServiceUnavailableError,
+    );
+  });
+
+  it('fail as a bug, not as unavailability, when the table does not exist', async () => {
+    const missing = new DynamoDbPatRepository({ client: dynamo.client, tableName: 'no-such-table' });
+
+    const error = await missing.findById(randomUUID(), ids.next()).catch((e: Error) => e);
+
+    expect(error).not.toBeInstanceOf(ServiceUnavailableError);
+    expect((error as Error).name).toBe('ResourceNotFoundException');
+  });
+});
+
+describe('writes', () => {
+  it('store a PAT once when the response to the transaction is lost after it was applied', async () => {
+    const workspaceId = randomUUID();
+    const item = newItem(workspaceId);
+    proxy.inject('apply-then-hang', { operation: 'TransactWriteItems', times: 1 });
+
+    await expect(repository.create(item, 10)).resolves.toBe('created');
+
+    // The SDK sent the same transaction again, with the same ClientRequestToken: applied once.
+    const tokens = (proxy.bodies.get('TransactWriteItems') ?? []).map(
+      (body) => JSON.parse(body).ClientRequestToken,
+    );
+    expect(tokens).toHaveLength(2);
+    expect(new Set(tokens).size).toBe(1);
+    expect((await direct.list(workspaceId, { limit: 10 })).records.map((record) => record.id)).toEqual([
+      item.id,
+    ]);
+    await expect(direct.create(newItem(workspaceId), 2)).resolves.toBe('created');
+    await expect(direct.create(newItem(workspaceId), 2)).resolves.toBe('limit_exceeded');
+  });
+
+  it('store nothing, and answer 503, when every attempt of the transaction is throttled', async () => {
+    const workspaceId = randomUUID();
+    proxy.inject('throttle', { operation: 'TransactWriteItems' });
+
+    const { outcome, elapsedMs } = await timed(() => repository.create(newItem(workspaceId), 10));
+
+    expect(outcome).toBeInstanceOf(ServiceUnavailableError);
+    expect(proxy.attemptsOf('TransactWriteItems')).toBe(3);
+    expect(elapsedMs).toBeLessThanOrEqual(budgetMs);
+    expect((await direct.list(workspaceId, { limit: 10 })).records).toEqual([]);
+  });
+
+  it('store the PAT once when a throttled transaction succeeds on retry', async () => {
+    const workspaceId = randomUUID();
+    proxy.inject('throttle', { operation: 'TransactWriteItems', times: 2 });
+
+    await expect(repository.create(newItem(workspaceId), 10)).resolves.toBe('created');
+
+    expect((await direct.list(workspaceId, { limit: 10 })).records).toHaveLength(1);
+  });
+
+  it('try a transaction again when it conflicted with another, then succeed', async () => {
+    const workspaceId = randomUUID();
+    proxy.inject('transaction-conflict', { operation: 'TransactWriteItems', times: 2 });
+
+    await expect(repository.create(newItem(workspaceId), 10)).resolves.toBe('created');
+
+    expect(proxy.attemptsOf('TransactWriteItems')).toBe(3);
+    expect((await direct.list(workspaceId, { limit: 10 })).records).toHaveLength(1);
+  });
+
+  it('answer 503 when the conflicts outlast the attempts, having stored nothing', async () => {
+    const workspaceId = randomUUID();
+    proxy.inject('transaction-conflict', { operation: 'TransactWriteItems' });
+
+    await expect(repository.create(newItem(workspaceId), 10)).rejects.toBeInstanceOf(ServiceUnavailableError);
+
+    expect((await direct.list(workspaceId, { limit: 10 })).records).toEqual([]);
+  });
+
+  it('delete a PAT once when the response to the revoke is lost after it was applied', async () => {
+    const workspaceId = randomUUID();
+    const item = newItem(workspaceId);
+    await direct.create(item, 10);
+    proxy.inject('apply-then-hang', { operation: 'TransactWriteItems', times: 1 });
+
+    await expect(repository.delete(workspaceId, item.id)).resolves.toMatchObject({ id: item.id });
+
+    expect(await direct.findById(workspaceId, item.id)).toBeUndefined();
+  });
 });
 
 it('fits the worst case inside the function timeout and API Gateway 30 s limit with the defaults', () => {
-  const defaults = loadConfig(functionEnv(dynamo, issuer, tableName));
+  const defaults = loadConfig({
+    TABLE_NAME: 't',
+    JWT_ISSUER: 'https://issuer.example.com',
+    JWT_AUDIENCE: 'a',
+  });
 
   expect(dynamoDbTimeBudgetMs(defaults.dynamoDb)).toBeLessThan(10_000);
 });

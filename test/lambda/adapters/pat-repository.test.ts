@@ -1,36 +1,242 @@
-import { toPatRecord } from '../../../lambda/adapters/pat-repository';
+import { randomUUID } from 'node:crypto';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDbPatRepository, toPatRecord } from '../../../lambda/adapters/pat-repository';
+import { WORKSPACE_COUNTER } from '../../../lambda/adapters/pats-table-schema';
 import { CorruptPatItemError } from '../../../lambda/domain/errors';
+import type { NewPatItem } from '../../../lambda/domain/pat';
+import { UuidV7Generator } from '../../../lambda/domain/uuid';
+import { newTableName, TestDynamo } from '../../support/dynamodb';
+import { legacyPatItem } from '../../support/pats';
 
-const key = { workspaceId: 'w', id: 'p' };
-const complete = {
-  workspaceId: 'w',
-  id: 'p',
-  name: 'n',
-  scopes: ['read'],
-  tokenPrefix: 'pat_AbCd1234',
-  createdAt: '2026-01-02T03:04:05.000Z',
-};
+/** The repository against the run's DynamoDB Local: every read and write, and their conditions. */
+let dynamo: TestDynamo;
+let tableName: string;
+let repository: DynamoDbPatRepository;
+const ids = new UuidV7Generator(
+  Date.now,
+  (size) => new Uint8Array(crypto.getRandomValues(new Uint8Array(size))),
+);
 
-function problems(item: Record<string, unknown>): readonly string[] {
-  try {
-    toPatRecord(item, key);
-  } catch (error) {
-    if (error instanceof CorruptPatItemError) return error.problems;
-    throw error;
-  }
-  return [];
+beforeAll(async () => {
+  dynamo = await TestDynamo.start();
+  tableName = await dynamo.createPatsTable(newTableName());
+  repository = new DynamoDbPatRepository({ client: dynamo.client, tableName });
+});
+
+afterAll(async () => {
+  await dynamo.stop();
+});
+
+function newItem(workspaceId: string, overrides: Partial<NewPatItem> = {}): NewPatItem {
+  return {
+    workspaceId,
+    id: ids.next(),
+    name: 'CI deploy',
+    scopes: ['read'],
+    tokenPrefix: 'pat_AbCd1234',
+    tokenHash: 'f'.repeat(64),
+    createdAt: '2026-01-02T03:04:05.000Z',
+    expiresAt: '2026-02-01T03:04:05.000Z',
+    createdBy: 'alice',
+    ...overrides,
+  };
 }
 
+async function countOf(workspaceId: string): Promise<number | undefined> {
+  const { Item } = await dynamo.client.send(
+    new GetCommand({
+      TableName: tableName,
+      Key: { workspaceId, id: WORKSPACE_COUNTER.id },
+      ConsistentRead: true,
+    }),
+  );
+  return Item?.[WORKSPACE_COUNTER.countAttribute] as number | undefined;
+}
+
+describe('findById', () => {
+  it('returns the stored metadata, and nothing of tokenHash', async () => {
+    const workspaceId = randomUUID();
+    const item = newItem(workspaceId);
+    await repository.create(item, 10);
+
+    const record = await repository.findById(workspaceId, item.id);
+
+    const { tokenHash: _hash, ...metadata } = item;
+    expect(record).toEqual(metadata);
+  });
+
+  it('returns undefined for an id of another workspace', async () => {
+    const item = newItem(randomUUID());
+    await repository.create(item, 10);
+
+    await expect(repository.findById(randomUUID(), item.id)).resolves.toBeUndefined();
+  });
+});
+
+describe('list', () => {
+  it('pages newest first by id, saying when more follow, and never lists the counter', async () => {
+    const workspaceId = randomUUID();
+    const created: NewPatItem[] = [];
+    for (let i = 0; i < 5; i += 1) {
+      const item = newItem(workspaceId, { name: `pat ${i}` });
+      await repository.create(item, 10);
+      created.push(item);
+    }
+    const newestFirst = created.map((item) => item.id).reverse();
+
+    const first = await repository.list(workspaceId, { limit: 2 });
+    const second = await repository.list(workspaceId, { limit: 2, afterId: first.records.at(-1)?.id });
+    const last = await repository.list(workspaceId, { limit: 2, afterId: second.records.at(-1)?.id });
+
+    expect(first.records.map((record) => record.id)).toEqual(newestFirst.slice(0, 2));
+    expect(second.records.map((record) => record.id)).toEqual(newestFirst.slice(2, 4));
+    expect(last.records.map((record) => record.id)).toEqual(newestFirst.slice(4));
+    expect([first.hasMore, second.hasMore, last.hasMore]).toEqual([true, true, false]);
+  });
+
+  it('says no more follow when the page is exactly full', async () => {
+    const workspaceId = randomUUID();
+    await repository.create(newItem(workspaceId), 10);
+    await repository.create(newItem(workspaceId), 10);
+
+    const page = await repository.list(workspaceId, { limit: 2 });
+
+    expect(page.records).toHaveLength(2);
+    expect(page.hasMore).toBe(false);
+  });
+
+  it('lists an empty workspace as an empty page', async () => {
+    await expect(repository.list(randomUUID(), { limit: 20 })).resolves.toEqual({
+      records: [],
+      hasMore: false,
+    });
+  });
+});
+
+describe('create', () => {
+  it('counts the PATs of the workspace', async () => {
+    const workspaceId = randomUUID();
+    await repository.create(newItem(workspaceId), 10);
+    await repository.create(newItem(workspaceId), 10);
+
+    expect(await countOf(workspaceId)).toBe(2);
+  });
+
+  it('holds the per-workspace limit exactly under concurrent creates', async () => {
+    const workspaceId = randomUUID();
+
+    const outcomes = await Promise.all(
+      Array.from({ length: 25 }, () => repository.create(newItem(workspaceId), 10)),
+    );
+
+    expect(outcomes.filter((outcome) => outcome === 'created')).toHaveLength(10);
+    expect(outcomes.filter((outcome) => outcome === 'limit_exceeded')).toHaveLength(15);
+    expect((await repository.list(workspaceId, { limit: 100 })).records).toHaveLength(10);
+    expect(await countOf(workspaceId)).toBe(10);
+  });
+});
+
+describe('delete', () => {
+  it('returns what it deleted, frees a slot, and finds nothing the second time', async () => {
+    const workspaceId = randomUUID();
+    const item = newItem(workspaceId);
+    await repository.create(item, 1);
+    expect(await repository.create(newItem(workspaceId), 1)).toBe('limit_exceeded');
+
+    const deleted = await repository.delete(workspaceId, item.id);
+
+    expect(deleted?.id).toBe(item.id);
+    expect(deleted?.tokenPrefix).toBe(item.tokenPrefix);
+    expect(await repository.findById(workspaceId, item.id)).toBeUndefined();
+    expect(await countOf(workspaceId)).toBe(0);
+    expect(await repository.create(newItem(workspaceId), 1)).toBe('created');
+    expect(await repository.delete(workspaceId, item.id)).toBeUndefined();
+  });
+
+  it('deletes a PAT stored before the counter existed, leaving the counter alone', async () => {
+    const workspaceId = randomUUID();
+    const { item } = legacyPatItem(workspaceId);
+    await dynamo.put(tableName, item);
+
+    const deleted = await repository.delete(workspaceId, item.id);
+
+    expect(deleted?.id).toBe(item.id);
+    expect(await repository.findById(workspaceId, item.id)).toBeUndefined();
+    expect(await countOf(workspaceId)).toBeUndefined();
+  });
+});
+
+describe('replace', () => {
+  it('stores the replacement and deletes the old one, the count unchanged', async () => {
+    const workspaceId = randomUUID();
+    const old = newItem(workspaceId);
+    await repository.create(old, 10);
+    const replacement = newItem(workspaceId);
+
+    const outcome = await repository.replace(toPatRecord({ ...old }, old), replacement);
+
+    expect(outcome).toBe('replaced');
+    expect(await repository.findById(workspaceId, old.id)).toBeUndefined();
+    expect((await repository.findById(workspaceId, replacement.id))?.id).toBe(replacement.id);
+    expect(await countOf(workspaceId)).toBe(1);
+  });
+
+  it('lets exactly one of two concurrent replacements of one PAT through', async () => {
+    const workspaceId = randomUUID();
+    const old = newItem(workspaceId);
+    await repository.create(old, 10);
+    const record = toPatRecord({ ...old }, old);
+    const [a, b] = [newItem(workspaceId), newItem(workspaceId)];
+
+    const outcomes = await Promise.all([repository.replace(record, a), repository.replace(record, b)]);
+
+    expect([...outcomes].sort()).toEqual(['not_found', 'replaced']);
+    const listed = (await repository.list(workspaceId, { limit: 10 })).records.map((r) => r.id);
+    expect(listed).toEqual([outcomes[0] === 'replaced' ? a.id : b.id]);
+  });
+
+  it('replaces nothing once the old PAT is gone', async () => {
+    const workspaceId = randomUUID();
+    const old = newItem(workspaceId);
+
+    await expect(repository.replace(toPatRecord({ ...old }, old), newItem(workspaceId))).resolves.toBe(
+      'not_found',
+    );
+    expect((await repository.list(workspaceId, { limit: 10 })).records).toEqual([]);
+  });
+});
+
 describe('toPatRecord', () => {
+  const key = { workspaceId: 'w', id: 'p' };
+  const complete = {
+    workspaceId: 'w',
+    id: 'p',
+    name: 'n',
+    scopes: ['read'],
+    tokenPrefix: 'pat_AbCd1234',
+    createdAt: '2026-01-02T03:04:05.000Z',
+  };
+  function problems(item: Record<string, unknown>): readonly string[] {
+    try {
+      toPatRecord(item, key);
+    } catch (error) {
+      if (error instanceof CorruptPatItemError) return error.problems;
+      throw error;
+    }
+    return [];
+  }
+
   it('maps a complete item, leaving absent optional attributes out', () => {
     expect(toPatRecord(complete, key)).toEqual(complete);
     expect(Object.keys(toPatRecord(complete, key))).not.toContain('expiresAt');
   });
 
-  it('keeps optional timestamps when present', () => {
-    const record = toPatRecord({ ...complete, expiresAt: 'e', lastUsedAt: 'l' }, key);
-
-    expect(record).toMatchObject({ expiresAt: 'e', lastUsedAt: 'l' });
+  it('keeps optional attributes when present', () => {
+    expect(toPatRecord({ ...complete, expiresAt: 'e', lastUsedAt: 'l', createdBy: 'c' }, key)).toMatchObject({
+      expiresAt: 'e',
+      lastUsedAt: 'l',
+      createdBy: 'c',
+    });
   });
 
   it('names every missing or mistyped attribute, with the key', () => {

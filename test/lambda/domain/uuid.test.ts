@@ -1,4 +1,4 @@
-import { normaliseUuid } from '../../../lambda/domain/uuid';
+import { normaliseUuid, UuidV7Generator } from '../../../lambda/domain/uuid';
 
 describe('normaliseUuid', () => {
   const uuid = '0f8fad5b-d9cb-469f-a165-70867728950e';
@@ -26,5 +26,42 @@ describe('normaliseUuid', () => {
     uuid.replace('0', '\uff10'),
   ])('refuses %j', (raw) => {
     expect(normaliseUuid(raw)).toBeUndefined();
+  });
+});
+
+describe('UuidV7Generator', () => {
+  const fixedRandom = (byte: number) => () => new Uint8Array(16).fill(byte);
+
+  it('writes the milliseconds in the first 48 bits, version 7 and the RFC 9562 variant', () => {
+    const id = new UuidV7Generator(() => 0x01936d3a7c00, fixedRandom(0)).next();
+
+    expect(id).toMatch(/^01936d3a-7c00-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+  });
+
+  it('sorts ids of later milliseconds after earlier ones', () => {
+    let now = 1_700_000_000_000;
+    const ids = new UuidV7Generator(() => now, fixedRandom(0xff));
+    const first = ids.next();
+    now += 1;
+    const second = ids.next();
+
+    expect(second > first).toBe(true);
+  });
+
+  it('keeps the order within one millisecond by counting up', () => {
+    const ids = new UuidV7Generator(() => 1_700_000_000_000, fixedRandom(0xff));
+    const made = Array.from({ length: 5000 }, () => ids.next());
+
+    expect([...made].sort()).toEqual(made);
+    expect(new Set(made).size).toBe(made.length);
+  });
+
+  it('never goes back in time when the clock does', () => {
+    let now = 1_700_000_000_000;
+    const ids = new UuidV7Generator(() => now, fixedRandom(0));
+    const before = ids.next();
+    now -= 10_000;
+
+    expect(ids.next() > before).toBe(true);
   });
 });

@@ -1,22 +1,33 @@
-import { grantedWorkspaces } from '../../../lambda/domain/workspace-grant';
+import { ForbiddenError } from '../../../lambda/domain/errors';
+import { assertGranted, grantedWorkspaces } from '../../../lambda/domain/workspace-grant';
 
-const a = '0f8fad5b-d9cb-469f-a165-70867728950e';
-const b = '7c9e6679-7425-40de-944b-e07fc1f90ae7';
+const a = '11111111-1111-4111-8111-111111111111';
+const b = '22222222-2222-4222-8222-222222222222';
 
 describe('grantedWorkspaces', () => {
-  it('reads a JSON array of UUID strings, lower-cased', () => {
-    expect([...grantedWorkspaces([a, b.toUpperCase()])]).toEqual([a, b]);
+  it.each([
+    ['a JSON array of UUIDs', [a, b], [a, b]],
+    ['one space-separated string', `${a}  ${b}`, [a, b]],
+    ['UUIDs in upper case, compared in lower case', [a.toUpperCase()], [a]],
+    ['members that are not UUID strings, ignored', [a, 42, null, 'nope', [b]], [a]],
+  ])('reads %s', (_, claim, expected) => {
+    expect([...grantedWorkspaces(claim)]).toEqual(expected);
   });
 
-  it('reads one space-separated string', () => {
-    expect([...grantedWorkspaces(` ${a}  ${b} `)]).toEqual([a, b]);
-  });
-
-  it('ignores members that are not UUID strings', () => {
-    expect([...grantedWorkspaces([a, 42, null, { id: b }, `{${b}}`, ` ${b}`])]).toEqual([a]);
-  });
-
-  it.each([42, true, null, undefined, { [a]: true }])('grants nothing for a claim of type %p', (claim) => {
+  it.each([undefined, null, 42, { [a]: true }, true])('grants nothing for a claim of type %p', (claim) => {
     expect(grantedWorkspaces(claim).size).toBe(0);
+  });
+});
+
+describe('assertGranted', () => {
+  const principal = (claims: Record<string, unknown>) => ({ subject: 'u', claims });
+
+  it('passes when the named claim grants the workspace', () => {
+    expect(() => assertGranted(principal({ teams: [a] }), a, 'teams')).not.toThrow();
+  });
+
+  it('refuses with 403 when the workspace is not granted, or the grant is in another claim', () => {
+    expect(() => assertGranted(principal({ teams: [b] }), a, 'teams')).toThrow(ForbiddenError);
+    expect(() => assertGranted(principal({ workspaces: [a] }), a, 'teams')).toThrow(ForbiddenError);
   });
 });

@@ -1,139 +1,144 @@
 import { randomUUID } from 'node:crypto';
-import { PATS_METRICS } from '../../../lambda/adapters/emf-metrics';
-import type { TestDynamo } from '../../support/dynamodb';
-import { getPatEvent } from '../../support/events';
-import { buildHandler, functionEnv, type Invoke, startBackends } from '../../support/harness';
-import type { TestIssuer } from '../../support/issuer';
-import { LogCapture } from '../../support/logs';
-import { patItem } from '../../support/pats';
+import type { Sink } from '../../support/harness';
+import { type PatApi, startPatApi } from '../../support/pat-api';
+import { legacyPatItem } from '../../support/pats';
 
-/** The Embedded Metric Format document each invocation writes, read back from the function's output. */
-type EmfDocument = Record<string, unknown> & {
-  _aws: {
-    Timestamp: number;
-    CloudWatchMetrics: Array<{
-      Namespace: string;
-      Dimensions: string[][];
-      Metrics: Array<{ Name: string; Unit: string }>;
-    }>;
-  };
-};
-
-let dynamo: TestDynamo;
-let issuer: TestIssuer;
-let tableName: string;
-let invoke: Invoke;
-const workspaceId = randomUUID();
-let patId: string;
-let corruptId: string;
-const logs = new LogCapture();
-
-async function emfOf(headers: Record<string, string | undefined>, id: string = patId): Promise<EmfDocument> {
-  logs.clear();
-  await invoke(getPatEvent({ id, headers }));
-  const documents = logs.records().filter((record) => '_aws' in record) as EmfDocument[];
-  expect(documents).toHaveLength(1);
-  return documents[0] as EmfDocument;
-}
-
-const metricNames = (document: EmfDocument) =>
-  document._aws.CloudWatchMetrics.flatMap((directive) =>
-    directive.Metrics.map((metric) => metric.Name),
-  ).sort();
-
-const bearer = (workspaces: string[]) => `Bearer ${issuer.token(workspaces)}`;
+/**
+ * The Embedded Metric Format document each invocation writes, read back from what the handler
+ * wrote, and compared with the literal document CloudWatch must receive.
+ */
+let api: PatApi;
 
 beforeAll(async () => {
-  ({ dynamo, issuer, tableName, patId } = await startBackends(workspaceId));
-  const { item: corrupt } = patItem(workspaceId, { scopes: 'not-a-list' });
-  corruptId = corrupt.id;
-  await dynamo.put(tableName, corrupt);
-  invoke = buildHandler(functionEnv(dynamo, issuer, tableName));
-  logs.start();
+  api = await startPatApi();
 });
 
 afterAll(async () => {
-  logs.stop();
-  await Promise.all([dynamo.stop(), issuer.stop()]);
+  await api.stop();
 });
 
-it('counts the first request as a cold start, and the next one not', async () => {
-  const first = await emfOf({ authorization: bearer([workspaceId]), 'x-workspace-id': workspaceId });
-  const second = await emfOf({ authorization: bearer([workspaceId]), 'x-workspace-id': workspaceId });
+/** The EMF documents written from `before` on, with their time and latency values made comparable. */
+function documentsSince(sink: Sink, before: number) {
+  return sink
+    .records()
+    .slice(before)
+    .filter((record) => '_aws' in record)
+    .map((document) => {
+      const { _aws, DynamoDbLatency, ...rest } = document as {
+        _aws: { Timestamp: unknown };
+        DynamoDbLatency?: unknown;
+      };
+      expect(_aws.Timestamp).toEqual(expect.any(Number));
+      return {
+        ...rest,
+        _aws: { ..._aws, Timestamp: 'T' },
+        ...(DynamoDbLatency !== undefined ? { DynamoDbLatency: typeof DynamoDbLatency } : {}),
+      };
+    });
+}
 
-  expect(metricNames(first)).toEqual(['ColdStart', 'DynamoDbLatency', 'Request']);
-  expect(metricNames(second)).toEqual(['DynamoDbLatency', 'Request']);
+const directive = (dimensions: string[], name: string, unit: 'Count' | 'Milliseconds') => ({
+  Namespace: 'PatsApi',
+  Dimensions: [dimensions],
+  Metrics: [{ Name: name, Unit: unit }],
 });
 
-it('publishes a 200 with its outcome and the DynamoDB latency, in the PatsApi namespace', async () => {
-  const document = await emfOf({ authorization: bearer([workspaceId]), 'x-workspace-id': workspaceId });
+it('publishes the first read of a handler with its route, outcome, cold start and DynamoDB latency', async () => {
+  const fresh = await startPatApi();
+  try {
+    const workspace = fresh.newWorkspace();
+    const { item } = legacyPatItem(workspace);
+    await fresh.dynamo.put(fresh.tableName, item);
 
-  expect(document).toMatchObject({
-    Service: 'pats-api',
-    Outcome: '200',
-    Request: 1,
-    DynamoDbLatency: expect.any(Number),
-  });
-  expect(document._aws.CloudWatchMetrics).toEqual(
-    expect.arrayContaining([
+    await fresh.call('getPat', { workspace, id: item.id });
+
+    expect(documentsSince(fresh.sink, 0)).toEqual([
       {
-        Namespace: 'PatsApi',
-        Dimensions: [['Service', 'Outcome']],
-        Metrics: [{ Name: 'Request', Unit: 'Count' }],
+        _aws: {
+          Timestamp: 'T',
+          CloudWatchMetrics: [
+            directive(['Service', 'Route'], 'DynamoDbLatency', 'Milliseconds'),
+            directive(['Service', 'Route', 'Outcome'], 'Request', 'Count'),
+            directive(['Service', 'Route'], 'ColdStart', 'Count'),
+          ],
+        },
+        Service: 'pats-api',
+        Route: 'getPat',
+        Outcome: '200',
+        DynamoDbLatency: 'number',
+        Request: 1,
+        ColdStart: 1,
       },
-      {
-        Namespace: 'PatsApi',
-        Dimensions: [['Service']],
-        Metrics: [{ Name: 'DynamoDbLatency', Unit: 'Milliseconds' }],
-      },
-    ]),
-  );
-});
-
-const ok = () => ({ authorization: bearer([workspaceId]), 'x-workspace-id': workspaceId });
-
-it.each<[string, () => { headers: Record<string, string | undefined>; id: string }]>([
-  ['unauthorized', () => ({ headers: { 'x-workspace-id': workspaceId }, id: patId })],
-  ['invalid_workspace_id', () => ({ headers: { ...ok(), 'x-workspace-id': 'nope' }, id: patId })],
-  ['invalid_pat_id', () => ({ headers: ok(), id: 'nope' })],
-  ['forbidden', () => ({ headers: { ...ok(), authorization: bearer([]) }, id: patId })],
-  ['not_found', () => ({ headers: ok(), id: randomUUID() })],
-  ['5xx', () => ({ headers: ok(), id: corruptId })],
-])('publishes the outcome %s', async (outcome, request) => {
-  const { headers, id } = request();
-  const document = await emfOf(headers, id);
-
-  expect(document.Outcome).toBe(outcome);
-  expect(document.Request).toBe(1);
-});
-
-it('publishes why a token was refused, by reason class', async () => {
-  const expired = issuer.sign(
-    issuer.claims({ workspaces: [workspaceId], exp: Math.floor(Date.now() / 1000) - 60 }),
-  );
-  const document = await emfOf({ authorization: `Bearer ${expired}`, 'x-workspace-id': workspaceId });
-
-  expect(document).toMatchObject({ Outcome: 'unauthorized', Reason: 'expired', JwtRejected: 1 });
-  expect(document._aws.CloudWatchMetrics).toContainEqual({
-    Namespace: 'PatsApi',
-    Dimensions: [['Service', 'Reason']],
-    Metrics: [{ Name: 'JwtRejected', Unit: 'Count' }],
-  });
-});
-
-it('never uses an id, a token or free text as a dimension value', async () => {
-  const document = await emfOf({ authorization: bearer([workspaceId]), 'x-workspace-id': workspaceId });
-  const dimensionKeys = new Set(
-    document._aws.CloudWatchMetrics.flatMap((directive) => directive.Dimensions.flat()),
-  );
-  const allowed = new Set(
-    Object.values(PATS_METRICS.definitions).flatMap((definition) => [...definition.dimensions]),
-  );
-
-  for (const key of dimensionKeys) {
-    expect(allowed).toContain(key);
-    expect(String(document[key])).toMatch(/^[a-z0-9_-]{1,40}$/);
+    ]);
+  } finally {
+    await fresh.stop();
   }
-  expect(JSON.stringify(document)).not.toContain(workspaceId);
-  expect(JSON.stringify(document)).not.toContain(patId);
+});
+
+it('counts a cold start on the first invocation of a handler only', async () => {
+  const fresh = await startPatApi();
+  try {
+    const workspace = fresh.newWorkspace();
+    await fresh.call('listPats', { workspace });
+    await fresh.call('listPats', { workspace });
+
+    const documents = documentsSince(fresh.sink, 0);
+    expect(documents.map((document) => (document as { ColdStart?: number }).ColdStart)).toEqual([
+      1,
+      undefined,
+    ]);
+  } finally {
+    await fresh.stop();
+  }
+});
+
+it('publishes why a token was refused, by reason class, with no DynamoDB call', async () => {
+  const before = api.sink.lines.length;
+
+  await api.call('getPat', { workspace: randomUUID(), id: randomUUID(), token: 'pat_abc' });
+
+  const [document] = documentsSince(api.sink, before);
+  expect(document).toMatchObject({
+    _aws: {
+      Timestamp: 'T',
+      CloudWatchMetrics: expect.arrayContaining([
+        directive(['Service', 'Route', 'Outcome'], 'Request', 'Count'),
+        directive(['Service', 'Reason'], 'JwtRejected', 'Count'),
+      ]),
+    },
+    Service: 'pats-api',
+    Route: 'getPat',
+    Outcome: 'unauthorized',
+    Reason: 'pat',
+    Request: 1,
+    JwtRejected: 1,
+  });
+  expect(document).not.toHaveProperty('DynamoDbLatency');
+});
+
+it.each([
+  ['a write', 'createPat', '201'],
+  ['a revoke', 'revokePat', '204'],
+] as const)('publishes the status of %s as its outcome', async (_, route, outcome) => {
+  const workspace = api.newWorkspace();
+  const created = await api.create(workspace);
+  const before = api.sink.lines.length;
+
+  await api.call(route, { workspace, id: created.id, body: { name: 'n', scopes: ['read'] } });
+
+  expect(documentsSince(api.sink, before)[0]).toMatchObject({ Route: route, Outcome: outcome });
+});
+
+it('publishes a 500 as the outcome 5xx, and a 4xx by its code', async () => {
+  const workspace = api.newWorkspace();
+  const { item } = legacyPatItem(workspace, { scopes: 'not-a-list' });
+  await api.dynamo.put(api.tableName, item);
+  const before = api.sink.lines.length;
+
+  await api.call('getPat', { workspace, id: item.id });
+  await api.call('getPat', { workspace, id: 'nope' });
+
+  expect(
+    documentsSince(api.sink, before).map((document) => (document as unknown as { Outcome: string }).Outcome),
+  ).toEqual(['5xx', 'invalid_pat_id']);
 });

@@ -1,8 +1,8 @@
 import { JwtBaseError } from 'aws-jwt-verify/error';
 import type { JwtPayload } from 'aws-jwt-verify/jwt-model';
-import { audienceMatches, IssuerVerifier, JwtRejectedError } from '../lambda/adapters/issuer-verifier';
-import { KeySourceUnavailableError } from '../lambda/adapters/key-fetcher';
-import type { Config } from '../lambda/config';
+import { audienceMatches, IssuerVerifier, JwtRejectedError } from '../../lambda/adapters/issuer-verifier';
+import { KeySourceUnavailableError } from '../../lambda/adapters/key-fetcher';
+import type { Config } from '../../lambda/config';
 
 export type AuthorizerDecision =
   | { readonly allow: true; readonly claims: JwtPayload }

@@ -1,0 +1,52 @@
+import { LimitExceededError } from './errors';
+import { type AuditEvent, type MintingDependencies, mintPat } from './mint-pat';
+import { type CreatedPatView, toPatView } from './pat';
+import { DAY_MS, type PatPolicy } from './pat-policy';
+import type { CreatePatRequest } from './pat-requests';
+import type { PatRepository } from './ports';
+
+export interface CreatePatDependencies extends MintingDependencies {
+  readonly repository: PatRepository;
+  readonly policy: PatPolicy;
+}
+
+/**
+ * "Create a PAT in a workspace" (the grant is already checked): always with an expiry, within the
+ * workspace's limit. The token is returned here and nowhere else.
+ */
+export async function createPat(
+  input: {
+    readonly workspaceId: string;
+    readonly subject: string | undefined;
+    readonly request: CreatePatRequest;
+  },
+  deps: CreatePatDependencies,
+): Promise<{ readonly view: CreatedPatView; readonly audit: AuditEvent }> {
+  const { request } = input;
+  const now = deps.clock.now();
+  const expiresAt =
+    request.expiresAt ?? new Date(now + deps.policy.defaultLifetimeDays * DAY_MS).toISOString();
+  const { item, token } = mintPat(
+    {
+      workspaceId: input.workspaceId,
+      name: request.name,
+      scopes: request.scopes,
+      expiresAt,
+      createdBy: input.subject,
+    },
+    now,
+    deps,
+  );
+  if ((await deps.repository.create(item, deps.policy.maxPerWorkspace)) === 'limit_exceeded') {
+    throw new LimitExceededError(deps.policy.maxPerWorkspace);
+  }
+  return {
+    view: { ...toPatView(item), token },
+    audit: {
+      action: 'pat.created',
+      patId: item.id,
+      tokenPrefix: item.tokenPrefix,
+      expiresAt: item.expiresAt,
+    },
+  };
+}

@@ -1,0 +1,34 @@
+import { InvalidCursorError } from './errors';
+import { isUuid } from './uuid';
+
+const VERSION = 'v1';
+
+/**
+ * The list's `nextCursor`: the workspace and the id of the last PAT of a page, opaque to clients.
+ * It carries the workspace so that a cursor of one workspace is refused in another (400
+ * `invalid_cursor`) instead of silently paging elsewhere. It is not secret and not signed: the
+ * position it names is only ever used inside the caller's own, granted workspace.
+ */
+export function encodeCursor(workspaceId: string, lastId: string): string {
+  return `${VERSION}.${Buffer.from(JSON.stringify([workspaceId, lastId]), 'utf8').toString('base64url')}`;
+}
+
+/** The id to continue after, or `InvalidCursorError` when the cursor is not one this service made for `workspaceId`. */
+export function decodeCursor(cursor: string, workspaceId: string): string {
+  const [version, payload, ...rest] = cursor.split('.');
+  if (version !== VERSION || payload === undefined || rest.length > 0 || !/^[\w-]+$/.test(payload)) {
+    throw new InvalidCursorError();
+  }
+  let value: unknown;
+  try {
+    value = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8'));
+  } catch {
+    throw new InvalidCursorError();
+  }
+  if (!Array.isArray(value) || value.length !== 2) throw new InvalidCursorError();
+  const [cursorWorkspace, lastId] = value as unknown[];
+  if (cursorWorkspace !== workspaceId || !isUuid(lastId) || lastId !== lastId.toLowerCase()) {
+    throw new InvalidCursorError();
+  }
+  return lastId;
+}

@@ -1,0 +1,51 @@
+import type { NewPatItem } from './pat';
+import type { Clock, RandomBytes } from './ports';
+import { formatPatToken, hashPatToken, tokenPrefixOf } from './token-format';
+import type { UuidV7Generator } from './uuid';
+
+export interface MintingDependencies {
+  readonly clock: Clock;
+  readonly random: RandomBytes;
+  readonly ids: Pick<UuidV7Generator, 'next'>;
+}
+
+/** A write of the audit trail (contract, "Audit"): who did what to which PAT. Never the token or its hash. */
+export interface AuditEvent {
+  readonly action: 'pat.created' | 'pat.revoked' | 'pat.rotated';
+  readonly patId: string;
+  /** The PAT that a rotation replaced. */
+  readonly replacedPatId?: string;
+  readonly tokenPrefix: string;
+  readonly expiresAt: string | undefined;
+}
+
+/**
+ * A new PAT: a UUIDv7 id (newest first by id), a token in the contract's format from 32 CSPRNG
+ * bytes, and the item to store, which holds the token's SHA-256 and never the token itself.
+ */
+export function mintPat(
+  fields: {
+    readonly workspaceId: string;
+    readonly name: string;
+    readonly scopes: readonly string[];
+    readonly expiresAt: string;
+    readonly createdBy: string | undefined;
+  },
+  now: number,
+  deps: Omit<MintingDependencies, 'clock'>,
+): { readonly item: NewPatItem; readonly token: string } {
+  const id = deps.ids.next();
+  const token = formatPatToken(deps.random(32), { workspaceId: fields.workspaceId, id });
+  const item: NewPatItem = {
+    workspaceId: fields.workspaceId,
+    id,
+    name: fields.name,
+    scopes: [...fields.scopes],
+    tokenPrefix: tokenPrefixOf(token),
+    tokenHash: hashPatToken(token),
+    createdAt: new Date(now).toISOString(),
+    expiresAt: fields.expiresAt,
+    ...(fields.createdBy !== undefined ? { createdBy: fields.createdBy } : {}),
+  };
+  return { item, token };
+}

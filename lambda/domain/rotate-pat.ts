@@ -1,0 +1,58 @@
+import { PatNotFoundError } from './errors';
+import { type AuditEvent, type MintingDependencies, mintPat } from './mint-pat';
+import { type CreatedPatView, type PatRecord, toPatView } from './pat';
+import { DAY_MS, MIN_LIFETIME_MS, type PatPolicy } from './pat-policy';
+import type { RotatePatRequest } from './pat-requests';
+import type { PatRepository } from './ports';
+
+export interface RotatePatDependencies extends MintingDependencies {
+  readonly repository: PatRepository;
+  readonly policy: PatPolicy;
+}
+
+/**
+ * "Replace a PAT by a new one with the same name and scopes" (the grant is already checked). The
+ * new PAT is stored and the old one deleted in one transaction, on condition the old one still
+ * exists: of two concurrent rotations exactly one wins, and the other is a 404.
+ */
+export async function rotatePat(
+  input: {
+    readonly workspaceId: string;
+    readonly patId: string;
+    readonly subject: string | undefined;
+    readonly request: RotatePatRequest;
+  },
+  deps: RotatePatDependencies,
+): Promise<{ readonly view: CreatedPatView; readonly audit: AuditEvent }> {
+  const old = await deps.repository.findById(input.workspaceId, input.patId);
+  if (old === undefined) throw new PatNotFoundError();
+  const now = deps.clock.now();
+  const expiresAt = input.request.expiresAt ?? new Date(now + keptLifetimeMs(old, deps.policy)).toISOString();
+  const { item, token } = mintPat(
+    { workspaceId: old.workspaceId, name: old.name, scopes: old.scopes, expiresAt, createdBy: input.subject },
+    now,
+    deps,
+  );
+  if ((await deps.repository.replace(old, item)) === 'not_found') throw new PatNotFoundError();
+  return {
+    view: { ...toPatView(item), token },
+    audit: {
+      action: 'pat.rotated',
+      patId: item.id,
+      replacedPatId: old.id,
+      tokenPrefix: item.tokenPrefix,
+      expiresAt: item.expiresAt,
+    },
+  };
+}
+
+/**
+ * The old PAT's lifetime, kept for its successor, between an hour and the maximum. A PAT from
+ * before expiries were required has no lifetime to keep: its successor gets the maximum.
+ */
+function keptLifetimeMs(old: PatRecord, policy: PatPolicy): number {
+  const max = policy.maxLifetimeDays * DAY_MS;
+  if (old.expiresAt === undefined) return max;
+  const lifetime = Date.parse(old.expiresAt) - Date.parse(old.createdAt);
+  return Number.isFinite(lifetime) ? Math.min(Math.max(lifetime, MIN_LIFETIME_MS), max) : max;
+}

@@ -1,0 +1,172 @@
+import { randomBytes } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
+import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2, Context } from 'aws-lambda';
+import { corsHeaders, corsMethods, type RouteDefinition, type RouteName } from '../../lib/routes';
+import { httpApiEvent, jwtAuthorizerContext, lambdaContext } from '../aws-payloads';
+import type { GatewayJwtAuthorizer } from './jwt-authorizer';
+import { GATEWAY_MESSAGES, gatewayAnswer, printablePath, writeResult } from './responses';
+import { compileRoute, matchRoute } from './routing';
+
+export type LambdaHandler = (
+  event: APIGatewayProxyEventV2,
+  context: Context,
+) => Promise<APIGatewayProxyResultV2>;
+
+export interface GatewayOptions {
+  readonly routes: readonly RouteDefinition[];
+  readonly handlers: Readonly<Record<RouteName, LambdaHandler>>;
+  readonly jwtAuthorizer: Pick<GatewayJwtAuthorizer, 'authorize'>;
+  /** Origins allowed by CORS; empty means no CORS, as in the stack. */
+  readonly corsAllowedOrigins?: readonly string[];
+  /** One line per request: method, path, status, milliseconds. */
+  readonly log?: (line: string) => void;
+  /** The functions' timeout, for the context's `getRemainingTimeInMillis`. @default 15000 */
+  readonly functionTimeoutMs?: number;
+}
+
+/** API Gateway HTTP API's quota for the request line and headers together. */
+export const MAX_HEADER_BYTES = 10_240;
+
+/**
+ * The local stand-in for API Gateway's HTTP API: the same routes (from `lib/routes.ts`), the
+ * gateway's own answers (404, 401 from the JWT authorizer, 431, 503), CORS preflight when
+ * configured, and a faithful payload 2.0 event handed to the very handler each route's Lambda runs.
+ */
+export function createGateway(options: GatewayOptions): Server {
+  const routes = options.routes.map(compileRoute);
+  const origins = new Set(options.corsAllowedOrigins ?? []);
+  const allowMethods = corsMethods(options.routes).join(',');
+  const allowHeaders = corsHeaders(options.routes).join(',');
+  const log = options.log ?? (() => undefined);
+
+  const server = createServer({ maxHeaderSize: MAX_HEADER_BYTES }, (req, res) => {
+    const startedAt = Date.now();
+    const requestId = randomBytes(10).toString('base64');
+    const rawPath = (req.url ?? '/').split('?')[0] ?? '/';
+    res.on('finish', () =>
+      log(`${req.method} ${printablePath(rawPath)} ${res.statusCode} ${Date.now() - startedAt}ms`),
+    );
+    serve(req, res, requestId).catch(() => {
+      if (!res.headersSent) gatewayAnswer(res, 500, requestId);
+      else res.destroy();
+    });
+  });
+
+  async function serve(req: IncomingMessage, res: ServerResponse, requestId: string): Promise<void> {
+    const [rawPath = '/', rawQueryString = ''] = (req.url ?? '/').split(/\?(.*)/s);
+    const method = req.method ?? 'GET';
+    const origin =
+      typeof req.headers.origin === 'string' && origins.has(req.headers.origin)
+        ? req.headers.origin
+        : undefined;
+    const cors: Record<string, string> =
+      origin !== undefined ? { 'access-control-allow-origin': origin, vary: 'origin' } : {};
+
+    const requestedMethod = req.headers['access-control-request-method'];
+    if (origins.size > 0 && method === 'OPTIONS' && requestedMethod !== undefined) {
+      // Preflight is answered here, before and without the authorizer, as API Gateway does.
+      const allowed = origin !== undefined && allowMethods.split(',').includes(String(requestedMethod));
+      res.writeHead(204, {
+        'apigw-requestid': requestId,
+        ...(allowed
+          ? {
+              ...cors,
+              'access-control-allow-methods': allowMethods,
+              'access-control-allow-headers': allowHeaders,
+              'access-control-expose-headers': 'x-request-id,www-authenticate,retry-after,location',
+              'access-control-max-age': '3600',
+            }
+          : {}),
+      });
+      res.end();
+      return;
+    }
+
+    const match = matchRoute(routes, method, rawPath);
+    if (match === undefined) return gatewayAnswer(res, 404, requestId, cors);
+
+    const headers = joinedHeaders(req);
+    const decision = await options.jwtAuthorizer.authorize(headers.authorization);
+    if (!decision.allow) {
+      const challenge: Record<string, string> =
+        decision.challenge !== undefined ? { 'www-authenticate': decision.challenge } : {};
+      return gatewayAnswer(res, decision.status, requestId, { ...challenge, ...cors });
+    }
+
+    const body = await readBody(req);
+    const event = httpApiEvent({
+      method,
+      routeKey: match.compiled.routeKey,
+      rawPath,
+      rawQueryString,
+      headers,
+      pathParameters: match.params,
+      ...(body.length > 0 ? textOrBase64(body, headers['content-type']) : {}),
+      jwtAuthorizer: jwtAuthorizerContext(decision.claims),
+      requestId,
+      sourceIp: req.socket.remoteAddress ?? '127.0.0.1',
+      protocol: `HTTP/${req.httpVersion}`,
+    });
+    const handler = options.handlers[match.compiled.route.name];
+    const result = await handler(
+      event,
+      lambdaContext({
+        functionName: `${match.compiled.route.name}-local`,
+        timeoutMs: options.functionTimeoutMs,
+      }),
+    );
+    writeResult(res, result, requestId, cors);
+  }
+
+  server.on('clientError', (error: NodeJS.ErrnoException, socket: Socket) => {
+    if (!socket.writable) return socket.destroy();
+    const status = error.code === 'HPE_HEADER_OVERFLOW' ? 431 : 400;
+    const body = JSON.stringify({ message: GATEWAY_MESSAGES[status] });
+    socket.end(
+      `HTTP/1.1 ${status} ${GATEWAY_MESSAGES[status]}\r\ncontent-type: application/json\r\n` +
+        `content-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,
+    );
+  });
+  return server;
+}
+
+/** Lower-case names; a header sent several times becomes one value joined with commas, as API Gateway does. */
+function joinedHeaders(req: IncomingMessage): Record<string, string> {
+  const headers: Record<string, string> = {};
+  for (const [name, values] of Object.entries(req.headersDistinct)) {
+    if (values !== undefined) headers[name] = values.join(',');
+  }
+  return headers;
+}
+
+/** API Gateway's payload limit (10 MB) is far above any route's: the functions say 413 themselves. */
+const MAX_BODY_BYTES = 10 * 1024 * 1024;
+
+function readBody(req: IncomingMessage): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > MAX_BODY_BYTES) {
+        req.destroy();
+        reject(new Error('body too large'));
+        return;
+      }
+      chunks.push(chunk);
+    });
+    req.on('end', () => resolve(Buffer.concat(chunks)));
+    req.on('error', reject);
+  });
+}
+
+/**
+ * How API Gateway passes a body: as text for text types (JSON among them), base64-encoded for
+ * anything else, so the function sees exactly the bytes that were sent.
+ */
+function textOrBase64(body: Buffer, contentType: string | undefined) {
+  const type = (contentType ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
+  const text = type.startsWith('text/') || type === 'application/json' || type.endsWith('+json');
+  return text ? { body: body.toString('utf8') } : { body: body.toString('base64'), isBase64Encoded: true };
+}

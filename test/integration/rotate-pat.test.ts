@@ -1,0 +1,139 @@
+import { randomUUID } from 'node:crypto';
+import { bodyOf } from '../support/harness';
+import { type CreatedPat, type PatApi, startPatApi } from '../support/pat-api';
+import { legacyPatItem } from '../support/pats';
+
+/** `POST /api/v1/pats/{id}/rotate`, through its production handler and DynamoDB Local. */
+let api: PatApi;
+const DAY = 86_400_000;
+
+beforeAll(async () => {
+  api = await startPatApi({ env: { PAT_MAX_PER_WORKSPACE: '2' } });
+});
+
+afterAll(async () => {
+  await api.stop();
+});
+
+async function rotate(workspace: string, id: string, body?: unknown) {
+  const result = await api.call('rotatePat', { workspace, id, ...(body !== undefined ? { body } : {}) });
+  return { result, data: result.statusCode === 201 ? bodyOf<{ data: CreatedPat }>(result).data : undefined };
+}
+
+it('replaces the PAT by a new one with the same name and scopes, a new id and token', async () => {
+  const workspace = api.newWorkspace();
+  const old = await api.create(workspace, { name: 'deployer', scopes: ['write', 'read'] });
+
+  const { result, data } = await rotate(workspace, old.id);
+
+  expect(result.statusCode).toBe(201);
+  expect(result.headers.location).toBe(`/api/v1/pats/${data?.id}`);
+  expect(data).toMatchObject({ workspaceId: workspace, name: 'deployer', scopes: ['write', 'read'] });
+  expect(data?.id).not.toBe(old.id);
+  expect(data?.token).not.toBe(old.token);
+  expect(data?.id && data.id > old.id).toBe(true);
+  expect((await api.call('getPat', { workspace, id: old.id })).statusCode).toBe(404);
+  expect((await api.call('getPat', { workspace, id: data?.id ?? '' })).statusCode).toBe(200);
+});
+
+it('keeps the old lifetime when no expiry is given, and takes a given one', async () => {
+  const workspace = api.newWorkspace();
+  const old = await api.create(workspace, { expiresAt: new Date(Date.now() + 7 * DAY).toISOString() });
+  const lifetime = Date.parse(old.expiresAt) - Date.parse(old.createdAt);
+  const given = new Date(Date.now() + 2 * DAY).toISOString();
+
+  const kept = await rotate(workspace, old.id, {});
+  const changed = await rotate(workspace, kept.data?.id ?? '', { expiresAt: given });
+
+  expect(Date.parse(kept.data?.expiresAt ?? '') - Date.parse(kept.data?.createdAt ?? '')).toBe(lifetime);
+  expect(changed.data?.expiresAt).toBe(given);
+});
+
+it('gives the successor of a PAT without an expiry the maximum lifetime', async () => {
+  const workspace = api.newWorkspace();
+  const { item } = legacyPatItem(workspace);
+  await api.dynamo.put(api.tableName, item);
+
+  const { data } = await rotate(workspace, item.id);
+
+  expect(Date.parse(data?.expiresAt ?? '') - Date.parse(data?.createdAt ?? '')).toBe(365 * DAY);
+});
+
+it('uses no slot of the workspace limit', async () => {
+  const workspace = api.newWorkspace();
+  const [first] = [await api.create(workspace), await api.create(workspace)];
+
+  const { result } = await rotate(workspace, first?.id ?? '');
+
+  expect(result.statusCode).toBe(201);
+  expect(
+    (await api.call('createPat', { workspace, body: { name: 'third', scopes: ['read'] } })).statusCode,
+  ).toBe(409);
+});
+
+it('answers 404, byte-identical to GET, for an unknown, revoked or already rotated PAT', async () => {
+  const workspace = api.newWorkspace();
+  const revoked = await api.create(workspace);
+  await api.call('revokePat', { workspace, id: revoked.id });
+  const rotated = await api.create(workspace);
+  await rotate(workspace, rotated.id);
+  const read = await api.call('getPat', { workspace, id: randomUUID() });
+
+  for (const id of [randomUUID(), revoked.id, rotated.id]) {
+    const { result } = await rotate(workspace, id);
+    expect(result.statusCode).toBe(404);
+    expect(result.body).toBe(read.body);
+  }
+});
+
+it('lets exactly one of two concurrent rotations of one PAT through: one 201, one 404', async () => {
+  const workspace = api.newWorkspace();
+  const old = await api.create(workspace);
+
+  const results = await Promise.all([rotate(workspace, old.id), rotate(workspace, old.id)]);
+
+  expect(results.map(({ result }) => result.statusCode).sort()).toEqual([201, 404]);
+  const winner = results.find(({ data }) => data !== undefined)?.data;
+  const listed = bodyOf<{ data: Array<{ id: string }> }>(await api.call('listPats', { workspace }));
+  expect(listed.data.map((pat) => pat.id)).toEqual([winner?.id]);
+});
+
+it('refuses a body field other than expiresAt, and an expiry beyond the maximum', async () => {
+  const workspace = api.newWorkspace();
+  const old = await api.create(workspace);
+
+  const renamed = await rotate(workspace, old.id, { name: 'new name' });
+  const tooLong = await rotate(workspace, old.id, {
+    expiresAt: new Date(Date.now() + 400 * DAY).toISOString(),
+  });
+
+  expect(renamed.result.statusCode).toBe(400);
+  expect(bodyOf(renamed.result)).toMatchObject({ errors: [{ field: '/name' }] });
+  expect(tooLong.result.statusCode).toBe(400);
+  expect((await api.call('getPat', { workspace, id: old.id })).statusCode).toBe(200);
+});
+
+it('writes one audit line naming the old and the new PAT', async () => {
+  const workspace = api.newWorkspace();
+  const old = await api.create(workspace);
+  const before = api.sink.lines.length;
+
+  const { data } = await rotate(workspace, old.id);
+
+  expect(
+    api.sink
+      .records()
+      .slice(before)
+      .filter((record) => record.message === 'audit'),
+  ).toEqual([
+    expect.objectContaining({
+      action: 'pat.rotated',
+      workspaceId: workspace,
+      patId: data?.id,
+      replacedPatId: old.id,
+      tokenPrefix: data?.tokenPrefix,
+      expiresAt: data?.expiresAt,
+    }),
+  ]);
+  expect(api.sink.text()).not.toContain(data?.token);
+});
