@@ -33,6 +33,8 @@ export interface Config {
   readonly patPolicy: PatPolicy;
   /** The authorizer writes `lastUsedAt` at most once per PAT per this many seconds. */
   readonly patLastUsedIntervalSeconds: number;
+  /** The PAT scopes each route behind the credential authorizer needs, by route key (ROUTE_SCOPES). */
+  readonly routeScopes: Readonly<Record<string, readonly string[]>>;
   /** Lambda's application log level when configured on the function, else LOG_LEVEL. */
   readonly logLevel: LogLevel;
 }
@@ -141,9 +143,58 @@ export function loadConfig(env: Env = process.env): Config {
       1,
       PAT_LIMITS.maxLastUsedIntervalSeconds,
     ),
+    routeScopes: readRouteScopes(read),
   };
   if (read.problems.length > 0) throw new ConfigurationError(read.problems);
   return config;
+}
+
+/** What a route that reads only the authorizer's context needs (`GET /api/v1/whoami`). */
+export interface HttpConfig {
+  readonly logLevel: LogLevel;
+}
+
+export function loadHttpConfig(env: Env = process.env): HttpConfig {
+  const read = new SettingsReader((name) => env[name]);
+  const config = { logLevel: readLogLevel(read) };
+  if (read.problems.length > 0) throw new ConfigurationError(read.problems);
+  return config;
+}
+
+/** Lambda's application log level when configured on the function, else LOG_LEVEL. */
+function readLogLevel(read: SettingsReader): LogLevel {
+  const text = (read.optional('AWS_LAMBDA_LOG_LEVEL') ?? read.optional('LOG_LEVEL') ?? 'INFO').toUpperCase();
+  const level = LOG_LEVELS.find(
+    (candidate) => candidate === (text === 'TRACE' ? 'DEBUG' : text === 'FATAL' ? 'ERROR' : text),
+  );
+  if (level === undefined) read.problem(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')} (got "${text}")`);
+  return level ?? 'INFO';
+}
+
+/** ROUTE_SCOPES: a JSON object of route keys to lists of scopes, e.g. {"GET /api/v1/whoami":["read"]}. */
+function readRouteScopes(read: SettingsReader): Record<string, readonly string[]> {
+  const text = read.optional('ROUTE_SCOPES');
+  if (text === undefined) return {};
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    value = undefined;
+  }
+  const valid =
+    typeof value === 'object' &&
+    value !== null &&
+    !Array.isArray(value) &&
+    Object.values(value).every(
+      (scopes) => Array.isArray(scopes) && scopes.every((scope) => typeof scope === 'string'),
+    );
+  if (!valid) {
+    read.problem(
+      `ROUTE_SCOPES must be a JSON object of route keys to scope lists, e.g. {"GET /api/v1/whoami":["read"]} (got ${JSON.stringify(text)})`,
+    );
+    return {};
+  }
+  return value as Record<string, readonly string[]>;
 }
 
 /** The environment variables of the PAT rules (the stack sets them from the CDK context). */

@@ -2,7 +2,7 @@ import { RemovalPolicy } from 'aws-cdk-lib';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Node } from 'constructs';
 import type { PatPolicy } from '../lambda/domain/pat-policy';
-import { DEFAULTS, readPatPolicy, SettingsReader } from '../lambda/settings';
+import { DEFAULTS, PAT_LIMITS, readPatPolicy, SettingsReader } from '../lambda/settings';
 import { FUNCTION_TIMEOUT_SECONDS } from './constructs/route-function';
 import { STAGES, type StageSettings, stageProblems } from './stages';
 
@@ -17,6 +17,8 @@ export interface AppSettings {
   readonly patPolicy: PatPolicy;
   /** Browser origins allowed by CORS; empty means CORS is off. */
   readonly corsAllowedOrigins: readonly string[];
+  /** How long API Gateway caches the credential authorizer's answers (0: off); also the revocation latency of PAT-accepting routes. */
+  readonly authorizerCacheSeconds: number;
   /** Declare the variables `sam local invoke --env-vars` overrides (never for production). */
   readonly localInvoke: boolean;
 }
@@ -70,6 +72,12 @@ export function readAppSettings(node: Node): AppSettings {
     read.problem(`jwksUri must be an https:// URL (got "${jwksUri}")`);
   const workspaceClaim = read.optional('workspaceClaim') ?? DEFAULTS.workspaceClaim;
   const patPolicy = readPatPolicy(read, PAT_CONTEXT_KEYS);
+  const authorizerCacheSeconds = read.integer(
+    'authorizerCacheSeconds',
+    DEFAULTS.authorizerCacheSeconds,
+    0,
+    PAT_LIMITS.maxAuthorizerCacheSeconds,
+  );
   const corsAllowedOrigins = read.list('corsAllowedOrigins');
   for (const origin of corsAllowedOrigins) {
     if (!isOrigin(origin)) {
@@ -99,6 +107,7 @@ export function readAppSettings(node: Node): AppSettings {
     workspaceClaim,
     patPolicy,
     corsAllowedOrigins,
+    authorizerCacheSeconds,
     localInvoke,
   };
 }

@@ -1,15 +1,16 @@
-import { CfnOutput, CfnRule, Fn, Stack, type StackProps } from 'aws-cdk-lib';
+import { CfnOutput, CfnRule, Duration, Fn, Stack, type StackProps } from 'aws-cdk-lib';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import type { Construct } from 'constructs';
 import { ENV_NAMES } from '../lambda/config';
 import type { AppSettings } from './app-context';
 import { AlarmTopic } from './constructs/alarms';
 import { ApiAlarms } from './constructs/api-alarms';
+import { PatAuthorizer } from './constructs/pat-authorizer';
 import { PatsDashboard } from './constructs/pats-dashboard';
 import { PatsHttpApi } from './constructs/pats-http-api';
 import { PatsTable } from './constructs/pats-table';
 import { RouteFunction } from './constructs/route-function';
-import { ROUTES, type RouteName } from './routes';
+import { AUTHORIZER, ROUTES, type RouteName, routeScopes } from './routes';
 
 export interface PatsApiStackProps extends StackProps {
   readonly settings: AppSettings;
@@ -19,6 +20,8 @@ export interface PatsApiStackProps extends StackProps {
 export class PatsApiStack extends Stack {
   /** Every route's function, by route name. */
   readonly functions: Readonly<Record<RouteName, IFunction>>;
+  /** The credential authorizer of the routes outside /api/v1/pats. */
+  readonly patAuthorizer: PatAuthorizer;
 
   constructor(scope: Construct, id: string, props: PatsApiStackProps) {
     super(scope, id, props);
@@ -47,26 +50,24 @@ export class PatsApiStack extends Stack {
     const { topic } = new AlarmTopic(this, 'AlarmTopic', { alarmEmail: stage.alarmEmail });
 
     const environment = functionEnvironment(settings);
+    const reservedShare = (share: number) =>
+      stage.reservedConcurrency !== undefined
+        ? { reservedConcurrency: Math.max(1, Math.round((stage.reservedConcurrency * share) / 100)) }
+        : {};
     const routeFunctions = ROUTES.map((route) => {
       const routeFunction = new RouteFunction(this, `${capitalize(route.name)}`, {
         entry: route.entry,
         description: route.summary,
         table,
         tableGrants: route.table,
-        environment,
+        // A credential route reads only what the authorizer hands it: no table, no issuer.
+        environment: route.authorizer === 'jwt' ? environment : {},
         memorySize: stage.memorySize,
         logRetention: stage.logRetention,
         logRemovalPolicy: stage.removalPolicy,
         alarmThresholds: stage.alarms,
         ...(topic !== undefined ? { alarmTopic: topic } : {}),
-        ...(stage.reservedConcurrency !== undefined
-          ? {
-              reservedConcurrency: Math.max(
-                1,
-                Math.round((stage.reservedConcurrency * route.concurrencyShare) / 100),
-              ),
-            }
-          : {}),
+        ...reservedShare(route.concurrencyShare),
       });
       return { route, routeFunction };
     });
@@ -74,9 +75,27 @@ export class PatsApiStack extends Stack {
     for (const { route, routeFunction } of routeFunctions) functions[route.name] = routeFunction.function;
     this.functions = functions as Record<RouteName, IFunction>;
 
+    this.patAuthorizer = new PatAuthorizer(this, 'Authorizer', {
+      table,
+      jwtIssuer: settings.jwtIssuer,
+      jwtAudiences: settings.jwtAudiences,
+      ...(settings.jwksUri !== undefined ? { jwksUri: settings.jwksUri } : {}),
+      workspaceClaim: settings.workspaceClaim,
+      routeScopes: routeScopes(ROUTES),
+      resultsCacheTtl: Duration.seconds(settings.authorizerCacheSeconds),
+      environment: localInvokeEnvironment(settings),
+      memorySize: stage.memorySize,
+      logRetention: stage.logRetention,
+      logRemovalPolicy: stage.removalPolicy,
+      alarmThresholds: stage.alarms,
+      ...(topic !== undefined ? { alarmTopic: topic } : {}),
+      ...reservedShare(AUTHORIZER.concurrencyShare),
+    });
+
     const http = new PatsHttpApi(this, 'Http', {
       routes: ROUTES,
       functions: this.functions,
+      credentialAuthorizer: this.patAuthorizer.authorizer,
       jwtIssuer: settings.jwtIssuer,
       jwtAudiences: settings.jwtAudiences,
       throttle: stage.throttle,
@@ -93,10 +112,14 @@ export class PatsApiStack extends Stack {
     });
 
     const { dashboard } = new PatsDashboard(this, 'Dashboard', {
-      functions: this.functions,
+      functions: { ...this.functions, authorizer: this.patAuthorizer.function },
       api: http.api,
       table,
-      alarms: [...routeFunctions.flatMap(({ routeFunction }) => routeFunction.alarms), ...apiAlarms.alarms],
+      alarms: [
+        ...routeFunctions.flatMap(({ routeFunction }) => routeFunction.alarms),
+        ...this.patAuthorizer.routeFunction.alarms,
+        ...apiAlarms.alarms,
+      ],
       dashboardName: `${this.stackName}`,
     });
 
@@ -111,6 +134,10 @@ export class PatsApiStack extends Stack {
         description: `${route.method} ${route.path} function (for logs and sam local invoke)`,
       });
     }
+    new CfnOutput(this, 'AuthorizerFunctionName', {
+      value: this.patAuthorizer.function.functionName,
+      description: 'Credential authorizer function (for logs and sam local invoke)',
+    });
     new CfnOutput(this, 'DashboardName', {
       value: dashboard.dashboardName,
       description: 'CloudWatch dashboard',
@@ -134,13 +161,18 @@ function functionEnvironment(settings: AppSettings): Record<string, string> {
     [ENV_NAMES.patPolicy.maxLifetimeDays]: String(patPolicy.maxLifetimeDays),
     [ENV_NAMES.patPolicy.maxPerWorkspace]: String(patPolicy.maxPerWorkspace),
     ...(settings.jwksUri !== undefined ? { JWKS_URI: settings.jwksUri } : {}),
-    ...(settings.localInvoke
-      ? {
-          DYNAMODB_ENDPOINT: 'http://host.docker.internal:8000',
-          JWKS_URI: settings.jwksUri ?? 'http://host.docker.internal:8001/.well-known/jwks.json',
-        }
-      : {}),
+    ...localInvokeEnvironment(settings),
   };
+}
+
+/** With `localInvoke`, the variables `sam local invoke --env-vars` overrides (see `functionEnvironment`). */
+function localInvokeEnvironment(settings: AppSettings): Record<string, string> {
+  return settings.localInvoke
+    ? {
+        DYNAMODB_ENDPOINT: 'http://host.docker.internal:8000',
+        JWKS_URI: settings.jwksUri ?? 'http://host.docker.internal:8001/.well-known/jwks.json',
+      }
+    : {};
 }
 
 const capitalize = (name: string) => `${name.charAt(0).toUpperCase()}${name.slice(1)}`;

@@ -3,7 +3,7 @@ import {
   READABLE_PAT_ATTRIBUTES,
   WORKSPACE_COUNTER,
 } from '../lambda/adapters/pats-table-schema';
-import type { PatRouteEntry } from '../lambda/http/routes';
+import type { RouteEntry } from '../lambda/http/routes';
 
 /**
  * The API's routes: the one table everything per route is built from — the CDK function of each
@@ -12,7 +12,7 @@ import type { PatRouteEntry } from '../lambda/http/routes';
  * to the same routes. Plain data (no CDK imports), so the local API and the tests read it too.
  * Adding a route means: a use case, a line here, its tests.
  */
-export type RouteName = 'getPat' | 'listPats' | 'createPat' | 'revokePat' | 'rotatePat';
+export type RouteName = 'getPat' | 'listPats' | 'createPat' | 'revokePat' | 'rotatePat' | 'whoami';
 
 export type DynamoDbAction =
   | 'dynamodb:GetItem'
@@ -33,16 +33,22 @@ export interface TableGrant {
   readonly reads?: boolean;
 }
 
-/** A sample event of `events/` for the route: `<route>-<status>.json`. */
+/** A sample event of `events/` for the route: `<entry>-<status>[-<label>].json`. */
 export interface SampleDefinition {
-  /** What the sample shows, for the README and `npm run events`. */
+  /** The status the route answers the sample with. */
   readonly status: number;
+  /** Tells two samples of one status apart. */
+  readonly label?: string;
   /** The PAT the path names: the demo PAT, one that does not exist, or a demo PAT kept for this sample. */
   readonly pat?: 'demo' | 'missing' | 'revocable' | 'rotatable';
   readonly workspace?: 'demo' | 'other';
   readonly query?: Readonly<Record<string, string>>;
   readonly body?: unknown;
-  /** `pat`: the Authorization header holds a PAT, which a management route refuses (401). */
+  /**
+   * `pat`: the Authorization header holds a PAT, which a management route refuses (401); on a
+   * route behind the credential authorizer, the event carries the context the authorizer gives a
+   * PAT. `jwt` (the default): a user JWT and what API Gateway's authorizer or ours gives it.
+   */
   readonly credential?: 'jwt' | 'pat';
 }
 
@@ -55,11 +61,21 @@ export interface RouteDefinition {
   readonly summary: string;
   /**
    * The handler module, `lambda/handlers/<entry>.ts`, exporting `handler`; its HTTP binding is
-   * `lambda/http/routes/<entry>.ts` (listed in `PAT_ROUTES`).
+   * `lambda/http/routes/<entry>.ts` (listed in `ROUTE_BINDINGS`).
    */
-  readonly entry: PatRouteEntry;
-  /** `jwt`: API Gateway's JWT authorizer, and the function verifies the JWT again. */
-  readonly authorizer: 'jwt';
+  readonly entry: RouteEntry;
+  /**
+   * `jwt`: API Gateway's JWT authorizer, and the function verifies the JWT again (the management
+   * routes). `credential`: the credential authorizer, which accepts a PAT or a JWT, and hands the
+   * function what it verified.
+   */
+  readonly authorizer: 'jwt' | 'credential';
+  /**
+   * The PAT scopes the route needs (credential routes only): a PAT lacking one is refused (403).
+   * A JWT acts as its user and is not limited by PAT scopes.
+   * @default [] - any valid PAT
+   */
+  readonly scopes?: readonly string[];
   readonly table: readonly TableGrant[];
   /** Whether the route reads a JSON body (CORS then allows `Content-Type`). */
   readonly body: 'none' | 'required' | 'optional';
@@ -155,7 +171,48 @@ export const ROUTES: readonly RouteDefinition[] = [
     concurrencyShare: 5,
     samples: [{ status: 201, pat: 'rotatable', body: {} }],
   },
+  {
+    name: 'whoami',
+    method: 'GET',
+    path: '/api/v1/whoami',
+    summary: 'GET /api/v1/whoami: who the credential (a PAT or a JWT) is',
+    entry: 'whoami',
+    authorizer: 'credential',
+    scopes: [],
+    // It reads the authorizer's context only: no table.
+    table: [],
+    body: 'none',
+    concurrencyShare: 20,
+    samples: [
+      { status: 200, label: 'pat', credential: 'pat' },
+      { status: 200, label: 'jwt', credential: 'jwt' },
+    ],
+  },
 ];
+
+/**
+ * The credential authorizer's function (`lambda/handlers/authorizer.ts`, `PatAuthorizer`): not a
+ * route, but it runs before every credential route and shares the reserved concurrency with them.
+ * It reads a PAT with its hash (the one function that may) and writes nothing but `lastUsedAt`.
+ */
+export const AUTHORIZER = {
+  entry: 'authorizer',
+  summary: 'Credential authorizer: a PAT or a user JWT, for the routes outside /api/v1/pats',
+  table: [
+    { actions: ['dynamodb:GetItem'], attributes: PAT_ATTRIBUTES, reads: true },
+    { actions: ['dynamodb:UpdateItem'], attributes: ['workspaceId', 'id', 'lastUsedAt'] },
+  ] satisfies readonly TableGrant[] as readonly TableGrant[],
+  concurrencyShare: 25,
+} as const;
+
+/** The PAT scopes of every route behind the credential authorizer, by route key (its ROUTE_SCOPES). */
+export function routeScopes(routes: readonly RouteDefinition[]): Record<string, readonly string[]> {
+  return Object.fromEntries(
+    routes
+      .filter((route) => route.authorizer === 'credential')
+      .map((route) => [routeKey(route), route.scopes ?? []]),
+  );
+}
 
 /** `GET /api/v1/pats/{id}` in API Gateway's route key syntax. */
 export const routeKey = (route: Pick<RouteDefinition, 'method' | 'path'>) => `${route.method} ${route.path}`;
@@ -179,3 +236,7 @@ export function corsHeaders(routes: readonly RouteDefinition[]): string[] {
     ...(routes.some((route) => route.body !== 'none') ? ['content-type'] : []),
   ];
 }
+
+/** The file name of a sample event in `events/`, without `.json`. */
+export const sampleName = (route: Pick<RouteDefinition, 'entry'>, sample: SampleDefinition) =>
+  `${route.entry}-${sample.status}${sample.label !== undefined ? `-${sample.label}` : ''}`;

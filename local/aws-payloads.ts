@@ -1,7 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
+import type { APIGatewayProxyEventV2, APIGatewayRequestAuthorizerEventV2, Context } from 'aws-lambda';
 
 /**
  * The AWS payloads this project builds outside AWS, in one place: the HTTP API payload 2.0 events
@@ -22,6 +22,8 @@ export interface HttpEventInput {
   readonly isBase64Encoded?: boolean;
   /** What the JWT authorizer put in `requestContext.authorizer.jwt` (see `jwtAuthorizerContext`). */
   readonly jwtAuthorizer?: ReturnType<typeof jwtAuthorizerContext>;
+  /** What a Lambda authorizer put in `requestContext.authorizer.lambda` (its simple response's context). */
+  readonly lambdaAuthorizer?: Readonly<Record<string, unknown>>;
   readonly requestId?: string;
   readonly sourceIp?: string;
   readonly protocol?: string;
@@ -60,6 +62,9 @@ export function httpApiEvent(input: HttpEventInput): APIGatewayProxyEventV2 {
       accountId: input.accountId ?? '123456789012',
       apiId: 'local',
       ...(input.jwtAuthorizer !== undefined ? { authorizer: { jwt: input.jwtAuthorizer } } : {}),
+      ...(input.lambdaAuthorizer !== undefined
+        ? { authorizer: { lambda: { ...input.lambdaAuthorizer } } }
+        : {}),
       domainName,
       domainPrefix: domainName.split('.')[0] ?? domainName,
       http: {
@@ -78,6 +83,43 @@ export function httpApiEvent(input: HttpEventInput): APIGatewayProxyEventV2 {
     ...(input.body !== undefined ? { body: input.body } : {}),
     isBase64Encoded: input.isBase64Encoded ?? false,
   } as APIGatewayProxyEventV2;
+}
+
+/**
+ * The event API Gateway sends an HTTP API Lambda authorizer (REQUEST, payload 2.0) whose identity
+ * sources are the Authorization header and the route key, as `PatAuthorizer` configures it.
+ */
+export function authorizerEvent(input: {
+  readonly routeKey: string;
+  readonly rawPath: string;
+  readonly rawQueryString?: string;
+  readonly headers: Readonly<Record<string, string | undefined>>;
+  readonly pathParameters?: Readonly<Record<string, string>>;
+  readonly requestId?: string;
+  readonly sourceIp?: string;
+  readonly time?: Date;
+}): APIGatewayRequestAuthorizerEventV2 {
+  const [method = 'GET'] = input.routeKey.split(' ');
+  const request = httpApiEvent({ method, ...input });
+  const headers = request.headers as Record<string, string>;
+  return {
+    version: '2.0',
+    type: 'REQUEST',
+    routeArn: `arn:aws:execute-api:us-east-1:123456789012:local/$default/${method}${input.rawPath}`,
+    identitySource: [headers.authorization ?? '', input.routeKey],
+    routeKey: input.routeKey,
+    rawPath: request.rawPath,
+    rawQueryString: request.rawQueryString,
+    cookies: request.cookies ?? [],
+    headers,
+    ...(request.queryStringParameters !== undefined
+      ? { queryStringParameters: request.queryStringParameters as Record<string, string> }
+      : {}),
+    requestContext: request.requestContext,
+    ...(request.pathParameters !== undefined
+      ? { pathParameters: request.pathParameters as Record<string, string> }
+      : {}),
+  };
 }
 
 function queryParameters(rawQueryString: string) {

@@ -1,5 +1,9 @@
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { createPat } from '../lambda/domain/create-pat';
 import { LimitExceededError } from '../lambda/domain/errors';
+import type { PatCredentials } from '../lambda/domain/ports';
+import { hashPatToken, parsePatToken } from '../lambda/domain/token-format';
 import type { PatRouteDependencies } from '../lambda/http/routes/pat-routes';
 
 /**
@@ -25,11 +29,23 @@ const DEMO_PATS = [
 
 /**
  * Creates the demo PATs that do not exist yet, through the same use case as
- * `POST /api/v1/pats` (only the id is fixed), as far as `PAT_MAX_PER_WORKSPACE` allows. Returns
- * the demo PAT's token when it was just created: like any token, it is shown once.
+ * `POST /api/v1/pats` (only the id is fixed), as far as `PAT_MAX_PER_WORKSPACE` allows.
+ *
+ * The demo PAT's token is kept by the caller (`.local/demo-pat.json`), since no one can read it
+ * back: when the saved token no longer opens the demo PAT (another data folder, expired, revoked,
+ * rotated) the demo PAT is revoked and minted again under the same id, so every start can print a
+ * token that works. Returns that token, or `undefined` when the workspace limit left no room.
  */
-export async function seedDemo(deps: PatRouteDependencies): Promise<string | undefined> {
+export async function seedDemo(
+  deps: PatRouteDependencies,
+  options: { readonly credentials: PatCredentials; readonly savedToken: string | undefined },
+): Promise<string | undefined> {
   let demoToken: string | undefined;
+  if (await opens(options.savedToken, options.credentials, deps.clock.now())) {
+    demoToken = options.savedToken;
+  } else {
+    await deps.repository.delete(DEMO.workspaceId, DEMO.patId);
+  }
   for (const pat of DEMO_PATS) {
     if ((await deps.repository.findById(DEMO.workspaceId, pat.id)) !== undefined) continue;
     try {
@@ -49,4 +65,41 @@ export async function seedDemo(deps: PatRouteDependencies): Promise<string | und
     }
   }
   return demoToken;
+}
+
+/** Whether `token` is the demo PAT's current, unexpired token (the check the authorizer makes). */
+async function opens(token: string | undefined, credentials: PatCredentials, now: number): Promise<boolean> {
+  if (token === undefined) return false;
+  const locator = parsePatToken(token);
+  if (locator?.workspaceId !== DEMO.workspaceId || locator.id !== DEMO.patId) return false;
+  const stored = await credentials.findCredential(DEMO.workspaceId, DEMO.patId);
+  return (
+    stored !== undefined &&
+    stored.tokenHash === hashPatToken(token) &&
+    stored.expiresAt !== undefined &&
+    Date.parse(stored.expiresAt) > now
+  );
+}
+
+/** Where `npm start` keeps the demo PAT's token between starts. */
+export const demoPatFile = (dataDir: string) => join(dataDir, 'demo-pat.json');
+
+/** The demo PAT's token saved by an earlier start, if any (a file the user may delete or edit). */
+export function readDemoPat(dataDir: string): string | undefined {
+  const file = demoPatFile(dataDir);
+  if (!existsSync(file)) return undefined;
+  try {
+    const saved = JSON.parse(readFileSync(file, 'utf8')) as { token?: unknown };
+    return typeof saved.token === 'string' ? saved.token : undefined;
+  } catch {
+    return undefined; // unreadable: a new demo PAT replaces it
+  }
+}
+
+/** Keeps the demo PAT's token for the next start, readable by its owner only, like the dev key. */
+export function saveDemoPat(dataDir: string, token: string): void {
+  mkdirSync(dataDir, { recursive: true });
+  const file = demoPatFile(dataDir);
+  writeFileSync(file, `${JSON.stringify({ id: DEMO.patId, token }, null, 2)}\n`, { mode: 0o600 });
+  chmodSync(file, 0o600);
 }

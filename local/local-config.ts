@@ -1,7 +1,7 @@
 import { isIP } from 'node:net';
 import { join } from 'node:path';
 import { PATS_TABLE } from '../lambda/adapters/pats-table-schema';
-import { SettingsReader } from '../lambda/settings';
+import { DEFAULTS, PAT_LIMITS, SettingsReader } from '../lambda/settings';
 
 /**
  * The local API's own settings (`npm start`, `npm run token|pat|events`), read once from the
@@ -30,6 +30,11 @@ export interface LocalConfig {
   readonly audience: string;
   readonly workspaceClaim: string;
   readonly corsAllowedOrigins: readonly string[];
+  /**
+   * How long the local gateway keeps each answer of the credential authorizer, as API Gateway
+   * does with `authorizerCacheSeconds` (0: no cache).
+   */
+  readonly authorizerCacheSeconds: number;
   /** Every variable, for the parts (the functions' `loadConfig`) that read their own. */
   readonly env: Readonly<Record<string, string | undefined>>;
 }
@@ -72,6 +77,12 @@ export function loadLocalConfig(
     audience: audience ?? DEFAULT_AUDIENCE,
     workspaceClaim: read.optional('WORKSPACE_CLAIM') ?? 'workspaces',
     corsAllowedOrigins: read.list('CORS_ALLOWED_ORIGINS'),
+    authorizerCacheSeconds: read.integer(
+      'AUTHORIZER_CACHE_SECONDS',
+      DEFAULTS.authorizerCacheSeconds,
+      0,
+      PAT_LIMITS.maxAuthorizerCacheSeconds,
+    ),
     env,
   };
   if (read.problems.length > 0) throw new LocalConfigError(read.problems.join('; '));

@@ -1,15 +1,16 @@
+import { createAuthorizerHandler } from '../lambda/authorizer/handler';
 import { type Config, ConfigurationError, loadConfig } from '../lambda/config';
-import { patRouteDependencies } from '../lambda/dependencies';
-import { managementHandler } from '../lambda/http/pipeline';
-import { PAT_ROUTES } from '../lambda/http/routes';
+import { authorizerDependencies, patRouteDependencies } from '../lambda/dependencies';
+import { handlerFor } from '../lambda/http/routes';
 import type { PatRouteDependencies } from '../lambda/http/routes/pat-routes';
-import { ROUTES, type RouteName } from '../lib/routes';
+import { ROUTES, type RouteName, routeScopes } from '../lib/routes';
 import { localDynamoDbClient } from './aws-payloads';
 import { lockDataDir } from './data-dir-lock';
-import { DEMO, seedDemo } from './demo';
+import { DEMO, demoPatFile, readDemoPat, saveDemoPat, seedDemo } from './demo';
 import { DevIssuer, loadOrCreateDevKey } from './dev-issuer';
 import { demoToken as makeDemoToken } from './dev-token';
 import { ensurePatsTable, startEmbeddedStore } from './embedded-store';
+import { GatewayCredentialAuthorizer } from './gateway/credential-authorizer';
 import { GatewayJwtAuthorizer } from './gateway/jwt-authorizer';
 import { createGateway, type LambdaHandler } from './gateway/server';
 import { assertPortFree, listenAll, PortInUseError } from './listen';
@@ -22,7 +23,7 @@ export interface RunningLocalApi {
   readonly issuer: string;
   /** A fresh dev token for the demo user and workspace (absent with an external issuer). */
   readonly demoToken: string | undefined;
-  /** The demo PAT's token, only on the start that created it. */
+  /** The demo PAT's token (kept in the data folder), unless the workspace limit left no room for it. */
   readonly demoPatToken: string | undefined;
   /** The configuration the functions were given. */
   readonly functionConfig: Config;
@@ -33,7 +34,7 @@ export interface RunningLocalApi {
 export function routeHandlers(deps: PatRouteDependencies): Record<RouteName, LambdaHandler> {
   const handlers: Partial<Record<RouteName, LambdaHandler>> = {};
   for (const route of ROUTES) {
-    handlers[route.name] = managementHandler(PAT_ROUTES[route.entry], deps) as unknown as LambdaHandler;
+    handlers[route.name] = handlerFor(route.entry, deps) as unknown as LambdaHandler;
   }
   return handlers as Record<RouteName, LambdaHandler>;
 }
@@ -92,7 +93,7 @@ export async function startLocalApi(
     }
     if (issuer === undefined) throw new LocalConfigError('no issuer');
 
-    const functionConfig = loadConfig({
+    const functionEnv = {
       ...config.env,
       TABLE_NAME: config.tableName,
       JWT_ISSUER: issuer,
@@ -101,14 +102,27 @@ export async function startLocalApi(
       WORKSPACE_CLAIM: config.workspaceClaim,
       DYNAMODB_ENDPOINT: dynamoDbEndpoint,
       AWS_REGION: config.env.AWS_REGION ?? 'us-east-1',
-    });
+    };
+    const functionConfig = loadConfig(functionEnv);
     const deps = patRouteDependencies(functionConfig);
-    const demoPatToken = await seedDemo(deps);
+    // The authorizer Lambda's configuration: the route scopes the stack hands it.
+    const authorizerDeps = authorizerDependencies(
+      loadConfig({ ...functionEnv, ROUTE_SCOPES: JSON.stringify(routeScopes(ROUTES)) }),
+    );
+    const demoPatToken = await seedDemo(deps, {
+      credentials: authorizerDeps.credentials,
+      savedToken: readDemoPat(config.dataDir),
+    });
+    if (demoPatToken !== undefined) saveDemoPat(config.dataDir, demoPatToken);
 
     const gatewayOptions = {
       routes: ROUTES,
       handlers: routeHandlers(deps),
       jwtAuthorizer: new GatewayJwtAuthorizer(functionConfig),
+      credentialAuthorizer: new GatewayCredentialAuthorizer(
+        createAuthorizerHandler(authorizerDeps),
+        config.authorizerCacheSeconds,
+      ),
       corsAllowedOrigins: config.corsAllowedOrigins,
       log,
     };
@@ -138,15 +152,28 @@ function banner(api: RunningLocalApi, config: LocalConfig): string {
     `  Demo workspace:  ${DEMO.workspaceId}`,
     `  Demo PAT id:     ${DEMO.patId}`,
   ];
-  if (api.demoPatToken !== undefined) lines.push(`  Demo PAT token:  ${api.demoPatToken}  (shown once)`);
   if (api.demoToken !== undefined) lines.push('  Dev token (12 h, demo workspace):', `    ${api.demoToken}`);
   else lines.push('  Use a token from your issuer as $TOKEN.');
+  if (api.demoPatToken !== undefined) {
+    lines.push(
+      `  Demo PAT (scopes ${api.functionConfig.patPolicy.scopes.join(' ')}; saved in ${demoPatFile(config.dataDir)}):`,
+      `    ${api.demoPatToken}`,
+    );
+  }
   lines.push(
     '',
     'Try it:',
     `  curl -s ${auth} ${api.url}/api/v1/pats/${DEMO.patId}`,
     `  curl -s ${auth} ${api.url}/api/v1/pats`,
     `  curl -s ${auth} -H "Content-Type: application/json" -d '{"name":"ci","scopes":["read"]}' ${api.url}/api/v1/pats`,
+  );
+  if (api.demoPatToken !== undefined) {
+    lines.push(
+      `  curl -s -H "Authorization: Bearer ${api.demoPatToken}" ${api.url}/api/v1/whoami`,
+      `  (a revoked PAT keeps working on whoami for AUTHORIZER_CACHE_SECONDS=${config.authorizerCacheSeconds}, as behind API Gateway)`,
+    );
+  }
+  lines.push(
     '',
     'More: npm run token -- --sub <user> --workspaces <uuid>   |   npm run pat -- create --workspace <uuid> --name <name> --scopes read',
     'Stop with Ctrl-C.',

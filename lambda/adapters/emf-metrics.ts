@@ -88,6 +88,10 @@ export const PATS_METRICS = {
     JwtRejected: { unit: 'Count', dimensions: ['Service', 'Reason'] },
     /** Time of each DynamoDB call, retries included. */
     DynamoDbLatency: { unit: 'Milliseconds', dimensions: ['Service', 'Route'] },
+    /** One per decision of the credential authorizer: `allow`, `deny` or `error`, by token type. */
+    Authorization: { unit: 'Count', dimensions: ['Service', 'Outcome', 'TokenType'] },
+    /** One per failed write of a PAT's `lastUsedAt` (the authorization went ahead anyway). */
+    LastUsedWriteFailed: { unit: 'Count', dimensions: ['Service'] },
   },
 } as const satisfies { namespace: string; service: string; definitions: Record<string, MetricDefinition> };
 

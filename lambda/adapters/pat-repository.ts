@@ -5,12 +5,18 @@ import {
   QueryCommand,
   TransactWriteCommand,
   type TransactWriteCommandInput,
+  UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { CorruptPatItemError, ServiceUnavailableError } from '../domain/errors';
 import type { NewPatItem, PatRecord } from '../domain/pat';
-import type { PatPage, PatRepository } from '../domain/ports';
+import type { PatCredential, PatCredentials, PatPage, PatRepository } from '../domain/ports';
 import { isDynamoDbUnavailable } from './dynamodb-client';
-import { PAT_ID_RANGE, READABLE_PAT_PROJECTION, WORKSPACE_COUNTER } from './pats-table-schema';
+import {
+  CREDENTIAL_PROJECTION,
+  PAT_ID_RANGE,
+  READABLE_PAT_PROJECTION,
+  WORKSPACE_COUNTER,
+} from './pats-table-schema';
 
 export interface DynamoDbPatRepositoryProps {
   readonly client: DynamoDBDocumentClient;
@@ -40,7 +46,7 @@ type CancellationReasons = ReadonlyArray<{ readonly Code?: string }>;
  * every write is one transaction, which the SDK may retry safely after a lost response: each
  * transaction carries a `ClientRequestToken`, so DynamoDB applies it once however often it is sent.
  */
-export class DynamoDbPatRepository implements PatRepository {
+export class DynamoDbPatRepository implements PatRepository, PatCredentials {
   private readonly client: DynamoDBDocumentClient;
   private readonly tableName: string;
   private readonly retryAfterSeconds: number;
@@ -174,6 +180,59 @@ export class DynamoDbPatRepository implements PatRepository {
     if (reasons === undefined) return 'replaced';
     if (reasons[1]?.Code === 'ConditionalCheckFailed') return 'not_found';
     throw new Error(`rotate cancelled: ${codes(reasons)}`);
+  }
+
+  async findCredential(workspaceId: string, id: string): Promise<PatCredential | undefined> {
+    const output = await this.call(() =>
+      this.client.send(
+        new GetCommand({
+          TableName: this.tableName,
+          Key: { workspaceId, id },
+          // Strong consistency: a revoked PAT must stop working at once (behind the result cache).
+          ConsistentRead: true,
+          ...CREDENTIAL_PROJECTION,
+        }),
+      ),
+    );
+    if (output.Item === undefined) return undefined;
+    const record = toPatRecord(output.Item, { workspaceId, id });
+    const tokenHash = output.Item.tokenHash;
+    if (typeof tokenHash !== 'string' || tokenHash === '') {
+      throw new CorruptPatItemError({ workspaceId, id }, ['tokenHash is missing']);
+    }
+    return {
+      workspaceId,
+      id,
+      name: record.name,
+      scopes: record.scopes,
+      tokenHash,
+      expiresAt: record.expiresAt,
+      lastUsedAt: record.lastUsedAt,
+      createdBy: record.createdBy,
+    };
+  }
+
+  async touchLastUsed(workspaceId: string, id: string, now: string, notBefore: string): Promise<boolean> {
+    try {
+      await this.call(() =>
+        this.client.send(
+          new UpdateCommand({
+            TableName: this.tableName,
+            Key: { workspaceId, id },
+            UpdateExpression: 'SET #lastUsedAt = :now',
+            // Only once per interval across every instance; never re-creates a PAT revoked meanwhile.
+            ConditionExpression:
+              'attribute_exists(#id) AND (attribute_not_exists(#lastUsedAt) OR #lastUsedAt < :notBefore)',
+            ExpressionAttributeNames: { '#id': 'id', '#lastUsedAt': 'lastUsedAt' },
+            ExpressionAttributeValues: { ':now': now, ':notBefore': notBefore },
+          }),
+        ),
+      );
+      return true;
+    } catch (error) {
+      if ((error as { name?: unknown }).name === 'ConditionalCheckFailedException') return false;
+      throw error;
+    }
   }
 
   /** One more PAT in the workspace, on condition it has fewer than `max`. */

@@ -54,6 +54,12 @@ export const READABLE_PAT_PROJECTION = {
   ExpressionAttributeNames: Object.fromEntries(READABLE_PAT_ATTRIBUTES.map((name, i) => [`#a${i}`, name])),
 } as const;
 
+/** What the authorizer reads: the readable attributes and the hash it compares the token with. */
+export const CREDENTIAL_PROJECTION = {
+  ProjectionExpression: PAT_ATTRIBUTES.map((_, i) => `#a${i}`).join(', '),
+  ExpressionAttributeNames: Object.fromEntries(PAT_ATTRIBUTES.map((name, i) => [`#a${i}`, name])),
+} as const;
+
 /**
  * The `CreateTable` request for a local DynamoDB-compatible store, built from the same key
  * definition the CDK stack uses. (On AWS the table comes from CloudFormation.)

@@ -39,3 +39,26 @@ export interface Clock {
 }
 
 export type RandomBytes = (size: number) => Uint8Array;
+
+/** What the authorizer reads of a PAT: its metadata and the hash it compares the token with. */
+export interface PatCredential {
+  readonly workspaceId: string;
+  readonly id: string;
+  readonly name: string;
+  readonly scopes: readonly string[];
+  readonly tokenHash: string;
+  readonly expiresAt: string | undefined;
+  readonly lastUsedAt: string | undefined;
+  readonly createdBy: string | undefined;
+}
+
+/** The authorizer's view of the PAT table. */
+export interface PatCredentials {
+  /** One strongly consistent read by the token's locator; `undefined` when there is no such PAT. */
+  findCredential(workspaceId: string, id: string): Promise<PatCredential | undefined>;
+  /**
+   * Sets `lastUsedAt` to `now` unless another instance set it at or after `notBefore`: at most one
+   * write per PAT per interval, whatever the number of instances. `false` when nothing was written.
+   */
+  touchLastUsed(workspaceId: string, id: string, now: string, notBefore: string): Promise<boolean>;
+}

@@ -2,7 +2,8 @@ import middy from '@middy/core';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import type { EmfMetrics } from '../adapters/emf-metrics';
 import type { Logger } from '../adapters/json-logger';
-import { InvalidWorkspaceIdError } from '../domain/errors';
+import type { CredentialContext } from '../domain/authorize';
+import { InvalidWorkspaceIdError, UnauthorizedError } from '../domain/errors';
 import type { AuditEvent } from '../domain/mint-pat';
 import type { Authenticator, Clock, Principal } from '../domain/ports';
 import { normaliseUuid } from '../domain/uuid';
@@ -92,5 +93,55 @@ export function managementHandler<Deps extends ManagementDependencies, Input>(
     const outcome = await route.run({ principal, workspaceId, input }, deps);
     if (outcome.audit !== undefined) invocation.audit = outcome.audit;
     return outcome.response;
+  });
+}
+
+/**
+ * A route behind the credential authorizer (a PAT or a JWT): `run` gets the credential the
+ * authorizer vouched for, from `requestContext.authorizer.lambda`, and must not look further.
+ */
+export interface CredentialRoute<Deps extends HttpDependencies> {
+  readonly name: string;
+  readonly run: (
+    call: { readonly credential: CredentialContext; readonly event: APIGatewayProxyEventV2 },
+    deps: Deps,
+  ) => Promise<RouteOutcome>;
+}
+
+/**
+ * A route behind the credential authorizer as a Lambda handler. API Gateway only invokes it once
+ * the authorizer allowed the request; invoked any other way (directly, `sam local invoke` without
+ * a context), it has no credential to act on and answers 401.
+ */
+export function credentialHandler<Deps extends HttpDependencies>(route: CredentialRoute<Deps>, deps: Deps) {
+  return httpChain(route.name, deps).handler(async (event) => {
+    const credential = credentialOf(event);
+    const { trail } = invocationOf(event);
+    trail.subject = credential.subject;
+    trail.tokenType = credential.tokenType;
+    if (credential.tokenType === 'pat') {
+      trail.workspaceId = credential.workspaceId;
+      trail.patId = credential.patId;
+    }
+    return (await route.run({ credential, event }, deps)).response;
+  });
+}
+
+/** The authorizer's context of a payload 2.0 event, checked to be one the credential authorizer writes. */
+function credentialOf(event: APIGatewayProxyEventV2): CredentialContext {
+  const context = (event.requestContext as { authorizer?: { lambda?: Record<string, unknown> } }).authorizer
+    ?.lambda;
+  const text = (key: string) => typeof context?.[key] === 'string';
+  if (
+    context?.tokenType === 'pat' &&
+    ['subject', 'workspaceId', 'patId', 'name', 'expiresAt', 'scopes'].every(text)
+  ) {
+    return context as CredentialContext;
+  }
+  if (context?.tokenType === 'user' && ['subject', 'workspaces'].every(text))
+    return context as CredentialContext;
+  throw new UnauthorizedError('This route is reached through the credential authorizer only.', {
+    credentialsSent: false,
+    reason: 'no_authorizer',
   });
 }

@@ -114,6 +114,19 @@ export class PatsDashboard extends Construct {
     );
     this.dashboard.addWidgets(
       new GraphWidget({
+        title: 'Credential authorizer: answers by outcome and token type',
+        left: [search('Authorization', ['Route', 'Outcome', 'TokenType'], 'Sum')],
+        stacked: true,
+        width: 12,
+      }),
+      new GraphWidget({
+        title: 'lastUsedAt writes that failed (answers unchanged)',
+        left: [search('LastUsedWriteFailed', ['Route', 'Outcome', 'TokenType'], 'Sum')],
+        width: 12,
+      }),
+    );
+    this.dashboard.addWidgets(
+      new GraphWidget({
         title: 'DynamoDB',
         left: [search('DynamoDbLatency', ['Route'], 'p99')],
         right: [

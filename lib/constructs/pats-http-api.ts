@@ -5,6 +5,7 @@ import {
   HttpApi,
   HttpMethod,
   HttpStage,
+  type IHttpRouteAuthorizer,
   LogGroupLogDestination,
 } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpJwtAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
@@ -15,10 +16,15 @@ import { Construct } from 'constructs';
 import { corsHeaders, corsMethods, type RouteDefinition, type RouteName } from '../routes';
 
 export interface PatsHttpApiProps {
-  /** The routes to serve (from `lib/routes.ts`). */
+  /** The routes to serve (from `lib/routes.ts`), each behind the authorizer it names. */
   readonly routes: readonly RouteDefinition[];
   /** The function serving each route. */
   readonly functions: Readonly<Record<RouteName, IFunction>>;
+  /**
+   * The authorizer of the routes that accept a PAT or a JWT (`authorizer: 'credential'`).
+   * @default - none: such a route is an error
+   */
+  readonly credentialAuthorizer?: IHttpRouteAuthorizer;
   /** Issuer the JWT authorizer trusts (an https URL with OIDC discovery). */
   readonly jwtIssuer: string;
   /** Audiences the JWT authorizer accepts. */
@@ -110,10 +116,14 @@ export class PatsHttpApi extends Construct {
       },
     });
 
-    const authorizer = new HttpJwtAuthorizer('JwtAuthorizer', props.jwtIssuer, {
+    const jwtAuthorizer = new HttpJwtAuthorizer('JwtAuthorizer', props.jwtIssuer, {
       jwtAudience: [...props.jwtAudiences],
     });
     for (const route of props.routes) {
+      const authorizer = route.authorizer === 'jwt' ? jwtAuthorizer : props.credentialAuthorizer;
+      if (authorizer === undefined) {
+        throw new Error(`Route ${route.name} accepts PATs: give PatsHttpApi a credentialAuthorizer`);
+      }
       this.api.addRoutes({
         path: route.path,
         methods: [HttpMethod[route.method]],

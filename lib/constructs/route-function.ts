@@ -190,12 +190,15 @@ export class RouteFunction extends Construct {
 
 /**
  * IAM's fine-grained access control for DynamoDB: every attribute the request reads or writes
- * must be in the list, and a read must name its attributes (a read of all attributes would
- * otherwise pass the list unchecked).
+ * must be in the list; a read must name its attributes (a read of all attributes would otherwise
+ * pass the list unchecked), and a write may return only what it wrote (`ReturnValues: ALL_OLD`
+ * would hand back the whole item, `tokenHash` included, whatever the list says).
  */
 function attributeConditions(grant: TableGrant) {
   return {
     'ForAllValues:StringEquals': { 'dynamodb:Attributes': [...(grant.attributes ?? [])] },
-    ...(grant.reads ? { StringEqualsIfExists: { 'dynamodb:Select': 'SPECIFIC_ATTRIBUTES' } } : {}),
+    StringEqualsIfExists: grant.reads
+      ? { 'dynamodb:Select': 'SPECIFIC_ATTRIBUTES' }
+      : { 'dynamodb:ReturnValues': ['NONE', 'UPDATED_OLD', 'UPDATED_NEW'] },
   };
 }

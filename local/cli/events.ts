@@ -1,16 +1,18 @@
 import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { readDemoPat } from '../demo';
 import { loadOrCreateDevKey } from '../dev-issuer';
 import { demoToken } from '../dev-token';
 import { devIssuerUrl, loadLocalConfig } from '../local-config';
-import { samEnvVars, sampleEvents } from '../sample-events';
+import { authorizerSampleEvents, samEnvVars, sampleEvents } from '../sample-events';
 import { parseOptions, runCli } from './cli-support';
 
 const USAGE = `Usage: npm run events [-- --out events]
 
 Rewrites the sample events of every route (events/<route>-<status>.json, from lib/routes.ts) with a
-fresh 12-hour dev token for the demo user and the demo ids of \`npm start\`, and events/env.json for
-sam local invoke --env-vars.`;
+fresh 12-hour dev token for the demo user and the demo ids of \`npm start\`, the credential
+authorizer's events (events/authorizer-<case>.json; the PAT one needs the demo PAT that
+\`npm start\` saved in the data folder), and events/env.json for sam local invoke --env-vars.`;
 
 runCli(USAGE, async () => {
   const { values } = parseOptions(process.argv.slice(2), {
@@ -35,8 +37,12 @@ runCli(USAGE, async () => {
   for (const file of readdirSync(values.out)) {
     if (file.endsWith('.json') && file !== 'env.json') rmSync(join(values.out, file));
   }
-  const samples = sampleEvents({ token, claims });
-  for (const { name, event } of samples) {
+  const credentials = { token, claims, patToken: readDemoPat(config.dataDir) };
+  const events = [
+    ...sampleEvents(credentials),
+    ...Object.entries(authorizerSampleEvents(credentials)).map(([name, event]) => ({ name, event })),
+  ];
+  for (const { name, event } of events) {
     writeFileSync(join(values.out, `${name}.json`), `${JSON.stringify(event, null, 2)}\n`);
   }
   writeFileSync(
@@ -44,8 +50,12 @@ runCli(USAGE, async () => {
     `${JSON.stringify(samEnvVars({ ...config, issuer }), null, 2)}\n`,
   );
   process.stdout.write(
-    `Wrote ${samples.length} events to ${values.out}/ (token valid 12 h) and ${values.out}/env.json:\n${samples
+    `Wrote ${events.length} events to ${values.out}/ (token valid 12 h) and ${values.out}/env.json:\n${events
       .map(({ name }) => `  ${name}.json`)
-      .join('\n')}\n`,
+      .join('\n')}\n${
+      credentials.patToken === undefined
+        ? 'No demo PAT saved yet: run npm start once, then npm run events again, for events/authorizer-pat.json (git-ignored: it holds the token).\n'
+        : ''
+    }`,
   );
 });

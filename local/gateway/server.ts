@@ -4,6 +4,7 @@ import type { Socket } from 'node:net';
 import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2, Context } from 'aws-lambda';
 import { corsHeaders, corsMethods, type RouteDefinition, type RouteName } from '../../lib/routes';
 import { httpApiEvent, jwtAuthorizerContext, lambdaContext } from '../aws-payloads';
+import type { GatewayCredentialAuthorizer } from './credential-authorizer';
 import type { GatewayJwtAuthorizer } from './jwt-authorizer';
 import { GATEWAY_MESSAGES, gatewayAnswer, printablePath, writeResult } from './responses';
 import { compileRoute, matchRoute } from './routing';
@@ -17,6 +18,8 @@ export interface GatewayOptions {
   readonly routes: readonly RouteDefinition[];
   readonly handlers: Readonly<Record<RouteName, LambdaHandler>>;
   readonly jwtAuthorizer: Pick<GatewayJwtAuthorizer, 'authorize'>;
+  /** The authorizer of the routes that accept a PAT or a JWT. */
+  readonly credentialAuthorizer: Pick<GatewayCredentialAuthorizer, 'authorize'>;
   /** Origins allowed by CORS; empty means no CORS, as in the stack. */
   readonly corsAllowedOrigins?: readonly string[];
   /** One line per request: method, path, status, milliseconds. */
@@ -30,8 +33,9 @@ export const MAX_HEADER_BYTES = 10_240;
 
 /**
  * The local stand-in for API Gateway's HTTP API: the same routes (from `lib/routes.ts`), the
- * gateway's own answers (404, 401 from the JWT authorizer, 431, 503), CORS preflight when
- * configured, and a faithful payload 2.0 event handed to the very handler each route's Lambda runs.
+ * gateway's own answers (404; 401 from the JWT authorizer; 401, 403 and 500 around the credential
+ * authorizer; 431; 503), CORS preflight when configured, and a faithful payload 2.0 event handed
+ * to the very handler each route's Lambda runs.
  */
 export function createGateway(options: GatewayOptions): Server {
   const routes = options.routes.map(compileRoute);
@@ -87,11 +91,28 @@ export function createGateway(options: GatewayOptions): Server {
     if (match === undefined) return gatewayAnswer(res, 404, requestId, cors);
 
     const headers = joinedHeaders(req);
-    const decision = await options.jwtAuthorizer.authorize(headers.authorization);
-    if (!decision.allow) {
-      const challenge: Record<string, string> =
-        decision.challenge !== undefined ? { 'www-authenticate': decision.challenge } : {};
-      return gatewayAnswer(res, decision.status, requestId, { ...challenge, ...cors });
+    const { route } = match.compiled;
+    let authorizerContext: Pick<Parameters<typeof httpApiEvent>[0], 'jwtAuthorizer' | 'lambdaAuthorizer'>;
+    if (route.authorizer === 'jwt') {
+      const decision = await options.jwtAuthorizer.authorize(headers.authorization);
+      if (!decision.allow) {
+        const challenge: Record<string, string> =
+          decision.challenge !== undefined ? { 'www-authenticate': decision.challenge } : {};
+        return gatewayAnswer(res, decision.status, requestId, { ...challenge, ...cors });
+      }
+      authorizerContext = { jwtAuthorizer: jwtAuthorizerContext(decision.claims) };
+    } else {
+      const decision = await options.credentialAuthorizer.authorize({
+        routeKey: match.compiled.routeKey,
+        rawPath,
+        rawQueryString,
+        headers,
+        pathParameters: match.params,
+        requestId,
+        sourceIp: req.socket.remoteAddress ?? '127.0.0.1',
+      });
+      if (!decision.allow) return gatewayAnswer(res, decision.status, requestId, cors);
+      authorizerContext = { lambdaAuthorizer: decision.context };
     }
 
     const body = await readBody(req);
@@ -103,7 +124,7 @@ export function createGateway(options: GatewayOptions): Server {
       headers,
       pathParameters: match.params,
       ...(body.length > 0 ? textOrBase64(body, headers['content-type']) : {}),
-      jwtAuthorizer: jwtAuthorizerContext(decision.claims),
+      ...authorizerContext,
       requestId,
       sourceIp: req.socket.remoteAddress ?? '127.0.0.1',
       protocol: `HTTP/${req.httpVersion}`,

@@ -4,11 +4,11 @@ import { join } from 'node:path';
 import { App } from 'aws-cdk-lib';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { loadConfig } from '../../lambda/config';
-import { patRouteDependencies } from '../../lambda/dependencies';
+import { authorizerDependencies, patRouteDependencies } from '../../lambda/dependencies';
 import { buildPatsApiApp } from '../../lib/pats-api-app';
-import { ROUTES, type RouteName } from '../../lib/routes';
+import { ROUTES, type RouteName, sampleName } from '../../lib/routes';
 import { DEMO, seedDemo } from '../../local/demo';
-import { samEnvVars, sampleEvents } from '../../local/sample-events';
+import { authorizerSampleEvents, samEnvVars, sampleEvents } from '../../local/sample-events';
 import { BASE_CONTEXT } from '../support/cdk';
 import { newTableName, TestDynamo } from '../support/dynamodb';
 import { functionEnv } from '../support/harness';
@@ -52,14 +52,19 @@ beforeAll(async () => {
 
   [dynamo, issuer] = await Promise.all([TestDynamo.start(), TestIssuer.start()]);
   await dynamo.createPatsTable(tableName);
-  await seedDemo(
-    patRouteDependencies(loadConfig(functionEnv(dynamo, issuer, tableName, { LOG_LEVEL: 'SILENT' }))),
-  );
+  const config = loadConfig(functionEnv(dynamo, issuer, tableName, { LOG_LEVEL: 'SILENT' }));
+  const patToken = await seedDemo(patRouteDependencies(config), {
+    credentials: authorizerDependencies(config).credentials,
+    savedToken: undefined,
+  });
   const token = issuer.token([DEMO.workspaceId], { sub: DEMO.subject });
   const claims = JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString('utf8'));
-  for (const sample of sampleEvents({ token, claims })) {
+  for (const sample of sampleEvents({ token, claims, patToken })) {
     samples.set(sample.name, sample);
     writeFileSync(join(eventsDir, `${sample.name}.json`), JSON.stringify(sample.event));
+  }
+  for (const [name, event] of Object.entries(authorizerSampleEvents({ token, claims, patToken }))) {
+    writeFileSync(join(eventsDir, `${name}.json`), JSON.stringify(event));
   }
 });
 
@@ -69,8 +74,11 @@ afterAll(async () => {
   rmSync(eventsDir, { recursive: true, force: true });
 });
 
-/** The function of a route, found the way SAM finds it: a Lambda function with asset metadata. */
-function functionOf(route: RouteName): [string, Resource] {
+/** A function's construct id: the route's name capitalized, or the credential authorizer's. */
+type FunctionName = RouteName | 'authorizerHandler';
+
+/** A function, found the way SAM finds it: a Lambda function with asset metadata. */
+function functionOf(route: FunctionName): [string, Resource] {
   const prefix = `${route.charAt(0).toUpperCase()}${route.slice(1)}Function`;
   const found = Object.entries(resources).find(
     ([id, resource]) =>
@@ -91,7 +99,7 @@ function containerEnv(resource: Resource, overrides: Record<string, string>): Re
   return env;
 }
 
-function runBundle(route: RouteName, sample: string, env: Record<string, string>) {
+function runBundle(route: FunctionName, sample: string, env: Record<string, string>) {
   const [, resource] = functionOf(route);
   const assetDir = join(outdir, resource.Metadata?.['aws:asset:path'] ?? '');
   return runProcess(
@@ -116,7 +124,7 @@ function runBundle(route: RouteName, sample: string, env: Record<string, string>
   );
 }
 
-async function invoke(route: RouteName, sample: string) {
+async function invoke(route: FunctionName, sample: string) {
   const [, resource] = functionOf(route);
   const env = containerEnv(resource, {
     TABLE_NAME: tableName,
@@ -134,7 +142,12 @@ async function invoke(route: RouteName, sample: string) {
   const result = stdout.split('@@RESULT@@')[1];
   if (status !== 0 || result === undefined)
     throw new Error(`bundle invocation failed (${status}):\n${stdout}\n${stderr}`);
-  return JSON.parse(result) as { statusCode: number; headers: Record<string, string>; body?: string };
+  return JSON.parse(result) as {
+    statusCode: number;
+    headers: Record<string, string>;
+    body?: string;
+    isAuthorized?: boolean;
+  };
 }
 
 describe.each(ROUTES.map((route) => [route.name, route] as const))('the %s function', (name, route) => {
@@ -146,7 +159,14 @@ describe.each(ROUTES.map((route) => [route.name, route] as const))('the %s funct
     expect(resource.Properties.Runtime).toBe('nodejs24.x');
   });
 
-  it('declares every variable of events/env.json, so SAM can override them', () => {
+  it('declares every variable of events/env.json it reads, so SAM can override them', () => {
+    // A credential route reads only the authorizer's context: it declares nothing to override.
+    if (route.authorizer === 'credential') {
+      expect(Object.keys(functionOf(name)[1].Properties.Environment?.Variables ?? {})).toEqual([
+        'POWERTOOLS_SERVICE_NAME',
+      ]);
+      return;
+    }
     const [, resource] = functionOf(name);
     const declared = Object.keys(resource.Properties.Environment?.Variables ?? {});
     const committed = JSON.parse(readFileSync(join(ROOT, 'events', 'env.json'), 'utf8')) as {
@@ -156,7 +176,7 @@ describe.each(ROUTES.map((route) => [route.name, route] as const))('the %s funct
     expect(declared).toEqual(expect.arrayContaining(Object.keys(committed.Parameters)));
   });
 
-  it.each(route.samples.map((sample) => [`${route.entry}-${sample.status}`, sample.status] as const))(
+  it.each(route.samples.map((sample) => [sampleName(route, sample), sample.status] as const))(
     'answers %s with its status',
     async (sample, status) => {
       const result = await invoke(name, sample);
@@ -165,6 +185,30 @@ describe.each(ROUTES.map((route) => [route.name, route] as const))('the %s funct
       expect(result.headers['x-request-id']).toBe(`sample-${sample}`);
     },
   );
+});
+
+describe('the credential authorizer function', () => {
+  it('is found the way SAM finds it, and declares every variable of events/env.json', () => {
+    const [, resource] = functionOf('authorizerHandler');
+    const committed = JSON.parse(readFileSync(join(ROOT, 'events', 'env.json'), 'utf8')) as {
+      Parameters: object;
+    };
+
+    expect(resource.Properties).toMatchObject({ Handler: 'index.handler', Runtime: 'nodejs24.x' });
+    expect(Object.keys(resource.Properties.Environment?.Variables ?? {})).toEqual(
+      expect.arrayContaining(Object.keys(committed.Parameters)),
+    );
+  });
+
+  it.each([
+    ['authorizer-pat', true],
+    ['authorizer-jwt', true],
+    ['authorizer-unknown-pat', false],
+  ])('answers %s with isAuthorized %s', async (sample, allowed) => {
+    const result = await invoke('authorizerHandler', sample);
+
+    expect(result.isAuthorized).toBe(allowed);
+  });
 });
 
 it('refuses to start outside sam local with the template values meant for it (host.docker.internal)', async () => {
@@ -188,11 +232,21 @@ it('is the function id the README tells users to invoke', () => {
   );
 });
 
-it('keeps events/ in step with the generator (only the token and its claims differ)', () => {
-  const generated = sampleEvents({ token: 'T', claims: { sub: DEMO.subject } });
-  const committed = readdirSync(join(ROOT, 'events')).filter((file) => file !== 'env.json');
+it('keeps events/ in step with the generator (only the tokens and their claims differ)', () => {
+  // The committed events hold no demo PAT (a secret of someone's data folder): `npm run events`
+  // after `npm start` adds events/authorizer-pat.json locally.
+  const credentials = { token: 'T', claims: { sub: DEMO.subject }, patToken: undefined };
+  const generated = sampleEvents(credentials);
+  const committed = readdirSync(join(ROOT, 'events')).filter(
+    (file) => !['env.json', 'authorizer-pat.json'].includes(file),
+  );
 
-  expect(committed.sort()).toEqual(generated.map((sample) => `${sample.name}.json`).sort());
+  expect(committed.sort()).toEqual(
+    [
+      ...generated.map((sample) => `${sample.name}.json`),
+      ...Object.keys(authorizerSampleEvents(credentials)).map((name) => `${name}.json`),
+    ].sort(),
+  );
   const normalise = (event: APIGatewayProxyEventV2) => ({
     ...event,
     headers: {

@@ -43,8 +43,52 @@ describe('loadConfig', () => {
         maxPerWorkspace: 100,
       },
       patLastUsedIntervalSeconds: 60,
+      routeScopes: {},
       logLevel: 'INFO',
     });
+  });
+
+  describe('the route scopes of the credential authorizer (ROUTE_SCOPES)', () => {
+    it('reads a JSON object of route keys to scope lists', () => {
+      const scopes = { 'GET /api/v1/reports': ['read'], 'POST /api/v1/deploys': ['write', 'deploy:prod'] };
+
+      expect(loadConfig({ ...valid, ROUTE_SCOPES: JSON.stringify(scopes) }).routeScopes).toEqual(scopes);
+    });
+
+    it.each([
+      ['not JSON', '{"GET /x": ['],
+      ['a list', '["read"]'],
+      ['scopes that are not strings', '{"GET /x": [1]}'],
+      ['a scope list that is a string', '{"GET /x": "read"}'],
+    ])('refuses %s', (_, value) => {
+      expect(problemsOf({ ...valid, ROUTE_SCOPES: value })).toEqual([
+        expect.stringMatching(/^ROUTE_SCOPES must be a JSON object of route keys to scope lists/),
+      ]);
+    });
+  });
+
+  it('reports every bad value in one error', () => {
+    const problems = problemsOf({
+      ...valid,
+      JWT_LEEWAY_SECONDS: '600',
+      DYNAMODB_MAX_ATTEMPTS: 'many',
+      PAT_MAX_PER_WORKSPACE: '0',
+      PAT_LAST_USED_INTERVAL_SECONDS: '-1',
+      ROUTE_SCOPES: '[]',
+      LOG_LEVEL: 'LOUD',
+    });
+
+    for (const name of [
+      'JWT_LEEWAY_SECONDS',
+      'DYNAMODB_MAX_ATTEMPTS',
+      'PAT_MAX_PER_WORKSPACE',
+      'PAT_LAST_USED_INTERVAL_SECONDS',
+      'ROUTE_SCOPES',
+      'LOG_LEVEL',
+    ]) {
+      expect(problems.filter((problem) => problem.startsWith(name))).toHaveLength(1);
+    }
+    expect(problems).toHaveLength(6);
   });
 
   describe('the PAT rules', () => {

@@ -3,10 +3,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { build, type Metafile } from 'esbuild';
 import { BUNDLE_SETTINGS, CREDENTIALS_SHIM, esbuildOptions, nodejsBundling } from '../../lib/bundling';
-import { ROUTES } from '../../lib/routes';
+import { AUTHORIZER, ROUTES } from '../../lib/routes';
 
 /**
- * The bundle-size budget of docs/performance.md, for every route's function. Bytes are
+ * The bundle-size budget of docs/performance.md, for every function (each route's and the
+ * credential authorizer's). Bytes are
  * deterministic for a given lockfile, so unlike timings they can be a test.
  */
 const ROOT = join(__dirname, '..', '..');
@@ -22,7 +23,13 @@ async function bundle(name: string, entry: string) {
   built[name] = { bytes: statSync(outfile).size, metafile: result.metafile as Metafile };
 }
 
-const entries = ROUTES.map((route) => route.entry);
+const entries: string[] = [...ROUTES.map((route) => route.entry), AUTHORIZER.entry];
+/** Functions that reach DynamoDB: the authorizer and every route with table grants. */
+const withSdk = [
+  ...ROUTES.filter((route) => route.table.length > 0).map((route) => route.entry),
+  AUTHORIZER.entry,
+];
+const withoutSdk = ROUTES.filter((route) => route.table.length === 0).map((route) => route.entry);
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'bundle-'));
@@ -48,6 +55,16 @@ describe.each(entries)('the %s function', (entry) => {
     );
   });
 
+  it("bundles only its own route's binding (the authorizer: none)", () => {
+    const routeFiles = inputs(entry).filter(
+      (input) => input.includes('lambda/http/routes/') && !input.endsWith('pat-routes.ts'),
+    );
+
+    expect(routeFiles).toEqual(entry === AUTHORIZER.entry ? [] : [`lambda/http/routes/${entry}.ts`]);
+  });
+});
+
+describe.each(withSdk)('the %s function, which reaches DynamoDB', (entry) => {
   it('bundles only the environment credential provider', () => {
     const providers = inputs(entry).filter((input) =>
       /credential-provider|nested-clients|token-providers/.test(input),
@@ -56,13 +73,11 @@ describe.each(entries)('the %s function', (entry) => {
     expect(providers.every((input) => input.includes('credential-provider-env'))).toBe(true);
     expect(inputs(entry)).toEqual(expect.arrayContaining([expect.stringContaining('lambda-credentials.ts')]));
   });
+});
 
-  it("bundles only its own route's binding", () => {
-    const routeFiles = inputs(entry).filter(
-      (input) => input.includes('lambda/http/routes/') && !input.endsWith('pat-routes.ts'),
-    );
-
-    expect(routeFiles).toEqual([`lambda/http/routes/${entry}.ts`]);
+describe.each(withoutSdk)('the %s function, which reads only the authorizer context', (entry) => {
+  it('bundles no AWS SDK and no JWT library', () => {
+    expect(inputs(entry).filter((input) => /@aws-sdk|@smithy|aws-jwt-verify/.test(input))).toEqual([]);
   });
 });
 

@@ -1,5 +1,5 @@
 import { Match } from 'aws-cdk-lib/assertions';
-import { ROUTES } from '../../lib/routes';
+import { AUTHORIZER, ROUTES } from '../../lib/routes';
 import { synth } from '../support/cdk';
 
 type Resource = { Type: string; Properties: Record<string, unknown> };
@@ -14,8 +14,14 @@ describe('alarms', () => {
   };
   const capitalized = (name: string) => `${name.charAt(0).toUpperCase()}${name.slice(1)}`;
 
+  /** Every function's construct id and its timeout: the routes' and the credential authorizer's. */
+  const FUNCTIONS = [
+    ...ROUTES.map((route) => [capitalized(route.name), 15_000] as const),
+    ['AuthorizerHandler', 8_000] as const,
+  ];
+
   it('has three alarms per function and four for the API and the table, none firing on missing data, each pointing at the runbook', () => {
-    expect(Object.keys(alarms())).toHaveLength(3 * ROUTES.length + 4);
+    expect(Object.keys(alarms())).toHaveLength(3 * FUNCTIONS.length + 4);
     for (const { Properties } of Object.values(alarms())) {
       expect(Properties.TreatMissingData).toBe('notBreaching');
       expect(Properties.ComparisonOperator).toBe('GreaterThanOrEqualToThreshold');
@@ -24,12 +30,12 @@ describe('alarms', () => {
   });
 
   it.each(
-    ROUTES.flatMap(
-      (route) =>
+    FUNCTIONS.flatMap(
+      ([id, timeoutMs]) =>
         [
-          [`${capitalized(route.name)}Errors`, 'Errors', 'Sum', 1, 1],
-          [`${capitalized(route.name)}Throttles`, 'Throttles', 'Sum', 1, 1],
-          [`${capitalized(route.name)}P99Duration`, 'Duration', 'p99', 12_000, 3],
+          [`${id}Errors`, 'Errors', 'Sum', 1, 1],
+          [`${id}Throttles`, 'Throttles', 'Sum', 1, 1],
+          [`${id}P99Duration`, 'Duration', 'p99', timeoutMs * 0.8, 3],
         ] as const,
     ),
   )(
@@ -211,10 +217,11 @@ describe('function concurrency', () => {
       (fn) => fn.Properties.ReservedConcurrentExecutions,
     );
 
-  const shares = ROUTES.map((route) => route.concurrencyShare);
+  // The functions in the order the stack creates them: the routes', then the authorizer's.
+  const shares = [...ROUTES.map((route) => route.concurrencyShare), AUTHORIZER.concurrencyShare];
 
   it('reserves none in dev', () => {
-    expect(reserved({})).toEqual(ROUTES.map(() => undefined));
+    expect(reserved({})).toEqual(shares.map(() => undefined));
   });
 
   it('reserves each function its share of the 100 of prod', () => {
@@ -224,7 +231,7 @@ describe('function concurrency', () => {
   it('splits what the context asks by the same shares, at least 1 each, or nothing with reservedConcurrency=none', () => {
     expect(reserved({ reservedConcurrency: '200' })).toEqual(shares.map((share) => share * 2));
     expect(reserved({ reservedConcurrency: '1' })).toEqual(shares.map(() => 1));
-    expect(reserved({ stage: 'prod', reservedConcurrency: 'none' })).toEqual(ROUTES.map(() => undefined));
+    expect(reserved({ stage: 'prod', reservedConcurrency: 'none' })).toEqual(shares.map(() => undefined));
   });
 });
 

@@ -46,21 +46,73 @@ const readCondition = {
   'ForAllValues:StringEquals': { 'dynamodb:Attributes': READABLE },
   StringEqualsIfExists: { 'dynamodb:Select': 'SPECIFIC_ATTRIBUTES' },
 };
+/** A write returns nothing it did not write: ALL_OLD / ALL_NEW would return the whole item. */
+const writtenOnly = {
+  StringEqualsIfExists: { 'dynamodb:ReturnValues': ['NONE', 'UPDATED_OLD', 'UPDATED_NEW'] },
+};
 const counterCondition = {
   'ForAllValues:StringEquals': { 'dynamodb:Attributes': ['workspaceId', 'id', 'patCount'] },
+  ...writtenOnly,
 };
-const writeCondition = { 'ForAllValues:StringEquals': { 'dynamodb:Attributes': [...READABLE, 'tokenHash'] } };
+const writeCondition = {
+  'ForAllValues:StringEquals': { 'dynamodb:Attributes': [...READABLE, 'tokenHash'] },
+  ...writtenOnly,
+};
 
 describe('the HTTP API', () => {
   const { template } = synth();
 
-  it('serves exactly the routes of lib/routes.ts, each behind the JWT authorizer', () => {
+  it('serves exactly the routes of lib/routes.ts, each behind the authorizer it names', () => {
     const routes = resourcesOf(template, 'AWS::ApiGatewayV2::Route');
 
     expect(routes.map((route) => route.Properties.RouteKey).sort()).toEqual(ROUTES.map(routeKey).sort());
-    for (const route of routes) {
-      expect(route.Properties).toMatchObject({ AuthorizationType: 'JWT', AuthorizerId: expect.anything() });
+    for (const route of ROUTES) {
+      const resource = routes.find((candidate) => candidate.Properties.RouteKey === routeKey(route));
+      expect(resource?.Properties).toMatchObject(
+        route.authorizer === 'jwt'
+          ? { AuthorizationType: 'JWT', AuthorizerId: { Ref: expect.stringMatching(/JwtAuthorizer/) } }
+          : { AuthorizationType: 'CUSTOM', AuthorizerId: { Ref: expect.stringMatching(/PatAuthorizer/) } },
+      );
     }
+  });
+
+  it('asks the credential authorizer for simple answers on Authorization and the route key, cached 60 s', () => {
+    const [authorizer] = resourcesOf(template, 'AWS::ApiGatewayV2::Authorizer').filter(
+      (resource) => resource.Properties.AuthorizerType === 'REQUEST',
+    );
+
+    expect(authorizer?.Properties).toMatchObject({
+      AuthorizerPayloadFormatVersion: '2.0',
+      EnableSimpleResponses: true,
+      IdentitySource: ['$request.header.Authorization', '$context.routeKey'],
+      AuthorizerResultTtlInSeconds: 60,
+    });
+    expect(JSON.stringify(authorizer?.Properties.AuthorizerUri)).toMatch(
+      /"AuthorizerHandlerFunction\w+","Arn"/,
+    );
+  });
+
+  it.each([
+    ['0', 0],
+    ['3600', 3600],
+  ])('caches the credential authorizer answers for authorizerCacheSeconds=%s', (value, seconds) => {
+    synth({ authorizerCacheSeconds: value }).template.hasResourceProperties('AWS::ApiGatewayV2::Authorizer', {
+      AuthorizerType: 'REQUEST',
+      AuthorizerResultTtlInSeconds: seconds,
+    });
+  });
+
+  it('lets only this API invoke the credential authorizer, through that authorizer', () => {
+    const permissions = resourcesOf(template, 'AWS::Lambda::Permission').filter((permission) =>
+      JSON.stringify(permission.Properties.FunctionName).includes('AuthorizerHandlerFunction'),
+    );
+
+    expect(permissions).toHaveLength(1);
+    expect(permissions[0]?.Properties).toMatchObject({
+      Action: 'lambda:InvokeFunction',
+      Principal: 'apigateway.amazonaws.com',
+    });
+    expect(JSON.stringify(permissions[0]?.Properties.SourceArn)).toMatch(/authorizers\/.*PatAuthorizer/);
   });
 
   it('trusts the configured issuer and audience, reading the Authorization header', () => {
@@ -75,6 +127,7 @@ describe('the HTTP API', () => {
     const integrations = resourcesOf(template, 'AWS::ApiGatewayV2::Integration');
 
     expect(integrations).toHaveLength(ROUTES.length);
+    // The authorizer's function is no integration: API Gateway calls it before the route's.
     const targets = integrations.map((integration) => {
       expect(integration.Properties).toMatchObject({
         IntegrationType: 'AWS_PROXY',
@@ -130,14 +183,23 @@ describe('the functions', () => {
   const { template } = synth({ workspaceClaim: 'ws', patScopes: 'read,deploy', patMaxPerWorkspace: '50' });
   const functions = () => resourcesOf(template, 'AWS::Lambda::Function');
 
-  it('are one per route: Node.js 24 on arm64 with active tracing, JSON logs, 512 MB and a 15 s timeout', () => {
-    expect(functions()).toHaveLength(ROUTES.length);
+  const functionOf = (id: string) => {
+    const found = Object.entries(template.findResources('AWS::Lambda::Function')).find(([logicalId]) =>
+      logicalId.startsWith(`${id}Function`),
+    );
+    if (found === undefined) throw new Error(`no function ${id}`);
+    return found[1] as Resource;
+  };
+  const variablesOf = (id: string) =>
+    (functionOf(id).Properties.Environment as { Variables: Record<string, unknown> }).Variables;
+
+  it('are one per route and the authorizer: Node.js 24 on arm64 with active tracing, JSON logs, 512 MB', () => {
+    expect(functions()).toHaveLength(ROUTES.length + 1);
     for (const fn of functions()) {
       expect(fn.Properties).toMatchObject({
         Runtime: 'nodejs24.x',
         Architectures: ['arm64'],
         MemorySize: 512,
-        Timeout: 15,
         TracingConfig: { Mode: 'Active' },
         LoggingConfig: expect.objectContaining({ LogFormat: 'JSON' }),
         Handler: 'index.handler',
@@ -145,9 +207,14 @@ describe('the functions', () => {
     }
   });
 
-  it('get the contract configuration, the PAT rules among it, in their environment', () => {
-    for (const fn of functions()) {
-      expect((fn.Properties.Environment as { Variables: object }).Variables).toMatchObject({
+  it('time out routes at 15 s and the authorizer at 8 s, before API Gateway stops waiting (10 s)', () => {
+    for (const route of ROUTES) expect(functionOf(capitalized(route.name)).Properties.Timeout).toBe(15);
+    expect(functionOf('AuthorizerHandler').Properties.Timeout).toBe(8);
+  });
+
+  it('give the management routes the contract configuration, the PAT rules among it', () => {
+    for (const route of ROUTES.filter((candidate) => candidate.authorizer === 'jwt')) {
+      expect(variablesOf(capitalized(route.name))).toMatchObject({
         TABLE_NAME: { Ref: expect.stringMatching(/^PatsTable/) },
         JWT_ISSUER: 'https://issuer.example.com',
         JWT_AUDIENCE: 'pats-api',
@@ -158,6 +225,22 @@ describe('the functions', () => {
         PAT_MAX_PER_WORKSPACE: '50',
       });
     }
+  });
+
+  it('give whoami no configuration at all: it reads only the authorizer context', () => {
+    expect(variablesOf('Whoami')).toEqual({ POWERTOOLS_SERVICE_NAME: 'pats-api' });
+  });
+
+  it('give the authorizer the JWT rules, the route scopes and the last-used interval', () => {
+    expect(variablesOf('AuthorizerHandler')).toEqual({
+      TABLE_NAME: { Ref: expect.stringMatching(/^PatsTable/) },
+      JWT_ISSUER: 'https://issuer.example.com',
+      JWT_AUDIENCE: 'pats-api',
+      WORKSPACE_CLAIM: 'ws',
+      ROUTE_SCOPES: JSON.stringify({ 'GET /api/v1/whoami': [] }),
+      PAT_LAST_USED_INTERVAL_SECONDS: '60',
+      POWERTOOLS_SERVICE_NAME: 'pats-api',
+    });
   });
 
   it.each([
@@ -184,6 +267,27 @@ describe('the functions', () => {
         { Action: 'dynamodb:GetItem', Condition: readCondition },
         { Action: 'dynamodb:PutItem', Condition: writeCondition },
         { Action: 'dynamodb:DeleteItem' },
+      ],
+    ],
+    ['whoami', []],
+    [
+      'authorizerHandler',
+      [
+        {
+          Action: 'dynamodb:GetItem',
+          Condition: {
+            'ForAllValues:StringEquals': { 'dynamodb:Attributes': [...READABLE, 'tokenHash'] },
+            StringEqualsIfExists: { 'dynamodb:Select': 'SPECIFIC_ATTRIBUTES' },
+          },
+        },
+        // lastUsedAt is the one attribute it may write (the key names the item).
+        {
+          Action: 'dynamodb:UpdateItem',
+          Condition: {
+            'ForAllValues:StringEquals': { 'dynamodb:Attributes': ['workspaceId', 'id', 'lastUsedAt'] },
+            ...writtenOnly,
+          },
+        },
       ],
     ],
   ])(
@@ -213,13 +317,11 @@ describe('the functions', () => {
   it('use no managed policy: each role writes to its own log group only', () => {
     for (const role of resourcesOf(template, 'AWS::IAM::Role'))
       expect(role.Properties.ManagedPolicyArns).toBeUndefined();
-    for (const route of ROUTES) {
-      expect(statementsOf(template, capitalized(route.name))).toContainEqual({
+    for (const id of [...ROUTES.map((route) => capitalized(route.name)), 'AuthorizerHandler']) {
+      expect(statementsOf(template, id)).toContainEqual({
         Effect: 'Allow',
         Action: ['logs:CreateLogStream', 'logs:PutLogEvents'],
-        Resource: {
-          'Fn::GetAtt': [expect.stringMatching(new RegExp(`^${capitalized(route.name)}LogGroup`)), 'Arn'],
-        },
+        Resource: { 'Fn::GetAtt': [expect.stringMatching(new RegExp(`^${id}LogGroup`)), 'Arn'] },
       });
     }
   });
@@ -270,6 +372,7 @@ describe('outputs', () => {
     expect(Object.keys(outputs).sort()).toEqual(
       [
         'ApiUrl',
+        'AuthorizerFunctionName',
         'DashboardName',
         'TableName',
         ...ROUTES.map((route) => `${capitalized(route.name)}FunctionName`),
@@ -298,7 +401,7 @@ describe('cdk-nag', () => {
     expect(() => app.synth()).not.toThrow();
   });
 
-  it('acknowledges only X-Ray wildcard and the dead-letter queue, once per function, each with a reason', () => {
+  it('acknowledges only X-Ray wildcard and the dead-letter queue, once per function (the authorizer too), each with a reason', () => {
     const { app } = synth();
     const acknowledgements = app.node
       .findAll()
@@ -307,10 +410,9 @@ describe('cdk-nag', () => {
       .flatMap((entry) => Object.entries(entry.data as Record<string, string>));
 
     expect(acknowledgements.map(([id]) => id).sort()).toEqual(
-      ROUTES.flatMap(() => [
-        'Annotation::AwsSolutions-IAM5[Resource::*]',
-        'Annotation::Serverless-LambdaDLQ',
-      ]).sort(),
+      [...ROUTES, 'authorizer']
+        .flatMap(() => ['Annotation::AwsSolutions-IAM5[Resource::*]', 'Annotation::Serverless-LambdaDLQ'])
+        .sort(),
     );
     for (const [, reason] of acknowledgements) expect(reason.length).toBeGreaterThan(20);
   });
@@ -337,10 +439,32 @@ describe('context', () => {
     [{ corsAllowedOrigins: '*' }, /corsAllowedOrigins/],
     [{ corsAllowedOrigins: 'https://app.example.com/path' }, /corsAllowedOrigins/],
     [{ stage: 'prod', corsAllowedOrigins: 'http://app.example.com' }, /must be https:\/\/ origins/],
+    [{ authorizerCacheSeconds: '3601' }, /authorizerCacheSeconds must be a whole number from 0 to 3600/],
+    [{ authorizerCacheSeconds: 'soon' }, /authorizerCacheSeconds must be a whole number from 0 to 3600/],
   ])('refuses %p with a message that names the key and shows an example', (context, message) => {
     expect(() => synth(context)).toThrow(AppContextError);
     expect(() => synth(context)).toThrow(message);
     expect(() => synth(context)).toThrow(/npx cdk deploy -c jwtIssuer=https:\/\/issuer\.example\.com/);
+  });
+
+  it('reports every bad key at once', () => {
+    const bad = {
+      jwtIssuer: 'http://issuer.example.com',
+      stage: 'qa',
+      patMaxPerWorkspace: '0',
+      authorizerCacheSeconds: '-1',
+      corsAllowedOrigins: '*',
+    };
+
+    let message = '';
+    try {
+      synth(bad);
+    } catch (error) {
+      message = (error as Error).message;
+    }
+
+    for (const key of Object.keys(bad)) expect(message).toContain(key);
+    expect(message.match(/\n {2}- /g)).toHaveLength(Object.keys(bad).length);
   });
 
   it('accepts localhost origins over plain HTTP in dev', () => {

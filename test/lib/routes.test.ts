@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { PAT_ROUTES } from '../../lambda/http/routes';
-import { ROUTES } from '../../lib/routes';
+import { ROUTE_BINDINGS } from '../../lambda/http/routes';
+import { AUTHORIZER, ROUTES } from '../../lib/routes';
 import { openApiDocument } from '../support/openapi';
 
 /** The route table drives everything per route: it and the OpenAPI document describe the same API. */
@@ -35,7 +35,7 @@ it.each(ROUTES.map((route) => [route.entry] as const))(
   '%s has a Lambda entry and an HTTP binding',
   (entry) => {
     expect(existsSync(join(ROOT, 'lambda', 'handlers', `${entry}.ts`))).toBe(true);
-    expect(PAT_ROUTES[entry]).toBeDefined();
+    expect(ROUTE_BINDINGS[entry]).toBeDefined();
   },
 );
 
@@ -45,8 +45,11 @@ it('gives every route a distinct name and entry, and at least one sample event',
   for (const route of ROUTES) expect(route.samples.length).toBeGreaterThan(0);
 });
 
-it('shares out the reserved concurrency among the routes', () => {
-  const total = ROUTES.reduce((sum, route) => sum + route.concurrencyShare, 0);
+it('shares out the reserved concurrency among the routes and the credential authorizer', () => {
+  const total = ROUTES.reduce<number>(
+    (sum, route) => sum + route.concurrencyShare,
+    AUTHORIZER.concurrencyShare,
+  );
 
   expect(total).toBeLessThanOrEqual(100);
   for (const route of ROUTES) expect(route.concurrencyShare).toBeGreaterThan(0);

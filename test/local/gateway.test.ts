@@ -2,6 +2,7 @@ import type { AddressInfo } from 'node:net';
 import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2 } from 'aws-lambda';
 import { loadConfig } from '../../lambda/config';
 import { ROUTES, type RouteName } from '../../lib/routes';
+import { GatewayCredentialAuthorizer } from '../../local/gateway/credential-authorizer';
 import { GatewayJwtAuthorizer } from '../../local/gateway/jwt-authorizer';
 import { createGateway, type LambdaHandler } from '../../local/gateway/server';
 import { type HttpAnswer, type RequestOptions, request } from '../support/http';
@@ -25,6 +26,11 @@ const authorizerFor = (from: TestIssuer) =>
     loadConfig({ TABLE_NAME: 'unused', JWT_ISSUER: from.url, JWT_AUDIENCE: from.audience }),
   );
 
+/** A credential authorizer Lambda answering as told: the gateway's part is what is under test here. */
+type AuthorizerScript = ConstructorParameters<typeof GatewayCredentialAuthorizer>[0];
+const USER_CONTEXT = { tokenType: 'user', subject: 'user-1', workspaces: 'w1' } as const;
+const allowAsUser: AuthorizerScript = async () => ({ isAuthorized: true, context: USER_CONTEXT });
+
 type Reply = (event: APIGatewayProxyEventV2) => Promise<APIGatewayProxyResultV2>;
 const ok: Reply = async () => ({
   statusCode: 200,
@@ -34,7 +40,7 @@ const ok: Reply = async () => ({
 
 /** A gateway whose every route records the events it gets (by route) and answers with `reply`. */
 async function withGateway(
-  options: { cors?: string[]; reply?: Reply; from?: TestIssuer },
+  options: { cors?: string[]; reply?: Reply; from?: TestIssuer; credential?: AuthorizerScript },
   run: (
     send: (options: RequestOptions) => Promise<HttpAnswer>,
     calls: Array<[RouteName, APIGatewayProxyEventV2]>,
@@ -54,6 +60,7 @@ async function withGateway(
     routes: ROUTES,
     handlers,
     jwtAuthorizer: authorizerFor(options.from ?? issuer),
+    credentialAuthorizer: new GatewayCredentialAuthorizer(options.credential ?? allowAsUser, 0),
     corsAllowedOrigins: options.cors ?? [],
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -75,6 +82,7 @@ describe('routing', () => {
     ['GET', '/api/v1/pats/x', 'getPat'],
     ['DELETE', '/api/v1/pats/x', 'revokePat'],
     ['POST', '/api/v1/pats/x/rotate', 'rotatePat'],
+    ['GET', '/api/v1/whoami', 'whoami'],
   ])('sends %s %s to the function of %s', async (method, path, name) => {
     await withGateway({}, async (send, calls) => {
       await send({ method, path, headers: bearer() });
@@ -262,6 +270,161 @@ describe('the gateway own answers', () => {
       expect(answer.json()).toEqual({ message: 'Internal Server Error' });
       expect(answer.body).not.toContain('boom');
     });
+  });
+});
+
+describe('the credential authorizer (routes that accept a PAT or a JWT)', () => {
+  const whoami = { path: '/api/v1/whoami' };
+
+  it('answers 401 without an Authorization header, and never invokes the authorizer', async () => {
+    const invoked: unknown[] = [];
+    const credential: AuthorizerScript = async (event) => {
+      invoked.push(event);
+      return { isAuthorized: true, context: USER_CONTEXT };
+    };
+    await withGateway({ credential }, async (send, calls) => {
+      const answer = await send(whoami);
+
+      expect(answer.status).toBe(401);
+      expect(answer.json()).toEqual({ message: 'Unauthorized' });
+      expect(invoked).toEqual([]);
+      expect(calls).toEqual([]);
+    });
+  });
+
+  it('sends the authorizer the REQUEST event with the identity sources, and the route its context', async () => {
+    const invoked: Array<Parameters<AuthorizerScript>[0]> = [];
+    const credential: AuthorizerScript = async (event) => {
+      invoked.push(event);
+      return { isAuthorized: true, context: USER_CONTEXT };
+    };
+    await withGateway({ credential }, async (send, calls) => {
+      const answer = await send({ ...whoami, headers: { authorization: 'Bearer abc' } });
+
+      expect(answer.status).toBe(200);
+      expect(invoked[0]).toMatchObject({
+        version: '2.0',
+        type: 'REQUEST',
+        identitySource: ['Bearer abc', 'GET /api/v1/whoami'],
+        routeKey: 'GET /api/v1/whoami',
+        headers: { authorization: 'Bearer abc' },
+      });
+      const [[, event] = ['whoami', {} as APIGatewayProxyEventV2]] = calls;
+      expect(event.requestContext).toMatchObject({ authorizer: { lambda: USER_CONTEXT } });
+    });
+  });
+
+  it('answers 403 Forbidden when the authorizer denies', async () => {
+    const credential: AuthorizerScript = async () => ({ isAuthorized: false, context: {} });
+    await withGateway({ credential }, async (send, calls) => {
+      const answer = await send({ ...whoami, headers: { authorization: 'Bearer abc' } });
+
+      expect(answer.status).toBe(403);
+      expect(answer.json()).toEqual({ message: 'Forbidden' });
+      expect(calls).toEqual([]);
+    });
+  });
+
+  it('answers 500 Internal Server Error when the authorizer throws, saying nothing of why', async () => {
+    const credential: AuthorizerScript = async () => {
+      throw new Error('DynamoDB is down');
+    };
+    await withGateway({ credential }, async (send, calls) => {
+      const answer = await send({ ...whoami, headers: { authorization: 'Bearer abc' } });
+
+      expect(answer.status).toBe(500);
+      expect(answer.json()).toEqual({ message: 'Internal Server Error' });
+      expect(calls).toEqual([]);
+    });
+  });
+
+  it('answers 500 when the authorizer answers something other than a simple response', async () => {
+    const credential = (async () => ({ policyDocument: {} })) as unknown as AuthorizerScript;
+    await withGateway({ credential }, async (send) => {
+      const answer = await send({ ...whoami, headers: { authorization: 'Bearer abc' } });
+
+      expect(answer.status).toBe(500);
+    });
+  });
+});
+
+describe('the credential authorizer cache', () => {
+  const request = (authorization: string, routeKey = 'GET /api/v1/whoami') => ({
+    routeKey,
+    rawPath: '/api/v1/whoami',
+    rawQueryString: '',
+    headers: { authorization },
+    pathParameters: {},
+    requestId: 'r',
+    sourceIp: '127.0.0.1',
+  });
+  /** An authorizer that allows, then denies, and counts its invocations. */
+  const flipping = () => {
+    let invocations = 0;
+    const handler: AuthorizerScript = async () => {
+      invocations += 1;
+      return invocations === 1
+        ? { isAuthorized: true, context: USER_CONTEXT }
+        : { isAuthorized: false, context: {} };
+    };
+    return { handler, invocations: () => invocations };
+  };
+
+  it('keeps an answer for exactly the cache time, whatever happened since', async () => {
+    let now = 1_000_000;
+    const script = flipping();
+    const cache = new GatewayCredentialAuthorizer(script.handler, 60, () => now);
+
+    const first = await cache.authorize(request('Bearer a'));
+    now += 59_999;
+    const cached = await cache.authorize(request('Bearer a'));
+    now += 1;
+    const expired = await cache.authorize(request('Bearer a'));
+
+    expect([first.allow, cached.allow, expired.allow]).toEqual([true, true, false]);
+    expect(script.invocations()).toBe(2);
+  });
+
+  it('invokes the authorizer on every request with a cache time of 0', async () => {
+    const script = flipping();
+    const cache = new GatewayCredentialAuthorizer(script.handler, 0, () => 0);
+
+    await cache.authorize(request('Bearer a'));
+    const second = await cache.authorize(request('Bearer a'));
+
+    expect(second.allow).toBe(false);
+    expect(script.invocations()).toBe(2);
+  });
+
+  it('keys answers by the Authorization header and the route key', async () => {
+    const script = flipping();
+    const cache = new GatewayCredentialAuthorizer(script.handler, 60, () => 0);
+
+    await cache.authorize(request('Bearer a'));
+    const otherToken = await cache.authorize(request('Bearer b'));
+    const otherRoute = await cache.authorize(request('Bearer a', 'GET /api/v1/other'));
+
+    expect([otherToken.allow, otherRoute.allow]).toEqual([false, false]);
+    expect(script.invocations()).toBe(3);
+  });
+
+  it('caches no failure: the next request invokes the authorizer again', async () => {
+    let invocations = 0;
+    const cache = new GatewayCredentialAuthorizer(
+      async () => {
+        invocations += 1;
+        if (invocations === 1) throw new Error('down');
+        return { isAuthorized: true, context: USER_CONTEXT };
+      },
+      60,
+      () => 0,
+    );
+
+    const failed = await cache.authorize(request('Bearer a'));
+    const recovered = await cache.authorize(request('Bearer a'));
+
+    expect(failed).toEqual({ allow: false, status: 500 });
+    expect(recovered.allow).toBe(true);
   });
 });
 

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync, symlinkSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DEMO } from '../../local/demo';
@@ -29,6 +29,11 @@ async function devToken(env: Env, workspaces: string, sub = 'alice') {
   const result = await runCli('token', ['--sub', sub, '--workspaces', workspaces, '--ttl', '10m'], env);
   expect(result.status).toBe(0);
   return result.stdout.trim();
+}
+
+/** The demo PAT's token as the banner prints it. */
+function demoPatOf(stdout: string): string | undefined {
+  return /Demo PAT \(scopes [^;]+; saved in [^)]+\):\s+(pat_[0-9A-Za-z]{93})/.exec(stdout)?.[1];
 }
 
 /** `npm run pat -- <args> --json`, against the server of `env`. */
@@ -83,7 +88,21 @@ describe('npm start with the embedded store and the dev issuer', () => {
       data: { id: DEMO.patId, workspaceId: DEMO.workspaceId, name: 'Demo PAT' },
     });
     expect(server.stdout()).toContain(`Demo PAT id:     ${DEMO.patId}`);
-    expect(server.stdout()).toMatch(/Demo PAT token: {2}pat_[0-9A-Za-z]{93} {2}\(shown once\)/);
+  });
+
+  it('prints the demo PAT and a whoami curl that works with it', async () => {
+    const [, token, url] =
+      /curl -s -H "Authorization: Bearer (pat_[0-9A-Za-z]{93})" (\S+\/api\/v1\/whoami)/.exec(
+        server.stdout(),
+      ) ?? [];
+
+    const answer = await requestUrl(url ?? '', { headers: { authorization: `Bearer ${token}` } });
+
+    expect(answer.status).toBe(200);
+    expect(answer.json()).toMatchObject({
+      data: { tokenType: 'pat', workspaceId: DEMO.workspaceId, patId: DEMO.patId, name: 'Demo PAT' },
+    });
+    expect(statSync(join(dataDir, 'demo-pat.json')).mode & 0o777).toBe(0o600);
   });
 
   it('manages PATs through the API with the CLI: create, list, rotate, revoke', async () => {
@@ -298,7 +317,7 @@ describe('persistence', () => {
         '--scopes',
         'read',
       ]);
-      expect(server.stdout()).toContain('Demo PAT token');
+      const demoPat = demoPatOf(server.stdout());
       expect(await server.stop()).toBe(0);
 
       server = await startServer(env);
@@ -306,9 +325,24 @@ describe('persistence', () => {
       const afterRestart = await requestUrl(`${server.url}/api/v1/pats/${created.data.id}`, {
         headers: { authorization, 'x-workspace-id': workspace },
       });
-      // The demo PATs are created on the first start only: the token is not shown again.
-      expect(server.stdout()).not.toContain('Demo PAT token');
+      // The demo PAT's token is kept in the data folder: the same one is printed, and still works.
+      expect(demoPatOf(server.stdout())).toBe(demoPat);
+      const whoami = await requestUrl(`${server.url}/api/v1/whoami`, {
+        headers: { authorization: `Bearer ${demoPat}` },
+      });
+      expect(whoami.status).toBe(200);
       await server.stop();
+
+      // Without its saved token the demo PAT is minted again under its id: the old token stops working.
+      rmSync(join(dataDir, 'demo-pat.json'));
+      server = await startServer(env);
+      const reminted = demoPatOf(server.stdout());
+      const oldToken = await requestUrl(`${server.url}/api/v1/whoami`, {
+        headers: { authorization: `Bearer ${demoPat}` },
+      });
+      await server.stop();
+      expect(reminted).not.toBe(demoPat);
+      expect(oldToken.status).toBe(403);
 
       server = await startServer(env, ['--in-memory']);
       const inMemory = await requestUrl(`${server.url}/api/v1/pats/${created.data.id}`, {

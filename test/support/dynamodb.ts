@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { ensurePatsTable } from '../../local/embedded-store';
 
 /**
@@ -35,6 +35,15 @@ export class TestDynamo {
 
   async put(tableName: string, item: Record<string, unknown>): Promise<void> {
     await this.client.send(new PutCommand({ TableName: tableName, Item: item }));
+  }
+
+  /** An item as stored (every attribute), read strongly consistently; `undefined` when absent. */
+  async get(
+    tableName: string,
+    key: { workspaceId: string; id: string },
+  ): Promise<Record<string, unknown> | undefined> {
+    return (await this.client.send(new GetCommand({ TableName: tableName, Key: key, ConsistentRead: true })))
+      .Item;
   }
 
   async stop(): Promise<void> {

@@ -28,6 +28,8 @@ export class FaultProxy {
   readonly attempts = new Map<string, number>();
   /** Request bodies seen, by operation (the SDK's wire format). */
   readonly bodies = new Map<string, string[]>();
+  /** The statuses DynamoDB answered, by operation (injected faults not included). */
+  readonly answered = new Map<string, number[]>();
   /** TCP connections accepted since start. */
   connections = 0;
   private injections: Injection[] = [];
@@ -49,6 +51,11 @@ export class FaultProxy {
 
   attemptsOf(operation: string): number {
     return this.attempts.get(operation) ?? 0;
+  }
+
+  /** Requests of `operation` DynamoDB carried out (answered 200): for a write, the writes made. */
+  succeededOf(operation: string): number {
+    return (this.answered.get(operation) ?? []).filter((status) => status === 200).length;
   }
 
   /** Injects `fault` into the next `times` requests (of `operation` only, when given). */
@@ -74,9 +81,9 @@ export class FaultProxy {
     await new Promise<void>((resolve) => server.close(() => resolve()));
   }
 
-  /** Listens again on the same port after `stop`. */
+  /** Listens again on the same port after `stop` (nothing to do when it is listening). */
   async restart(): Promise<void> {
-    await this.listen(this.port);
+    if (this.server === undefined) await this.listen(this.port);
   }
 
   private async listen(port: number): Promise<void> {
@@ -143,6 +150,7 @@ export class FaultProxy {
         return;
       default:
         this.forward(req, body, (status, headers, answer) => {
+          this.answered.set(operation, [...(this.answered.get(operation) ?? []), status]);
           res.writeHead(status, headers);
           res.end(answer);
         });

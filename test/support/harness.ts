@@ -1,14 +1,18 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { EmfMetrics, PATS_METRICS } from '../../lambda/adapters/emf-metrics';
 import { JsonLogger } from '../../lambda/adapters/json-logger';
+import {
+  type AuthorizerDependencies,
+  type AuthorizerResult,
+  createAuthorizerHandler,
+} from '../../lambda/authorizer/handler';
 import { loadConfig } from '../../lambda/config';
-import { patRouteDependencies } from '../../lambda/dependencies';
-import { managementHandler } from '../../lambda/http/pipeline';
+import { authorizerDependencies, patRouteDependencies } from '../../lambda/dependencies';
 import type { HttpResult } from '../../lambda/http/responses';
-import { PAT_ROUTES } from '../../lambda/http/routes';
+import { handlerFor } from '../../lambda/http/routes';
 import type { PatRouteDependencies } from '../../lambda/http/routes/pat-routes';
 import { type RouteName, routeKey, routeNamed } from '../../lib/routes';
-import { httpApiEvent, lambdaContext } from '../../local/aws-payloads';
+import { authorizerEvent, httpApiEvent, lambdaContext } from '../../local/aws-payloads';
 import { newTableName, TestDynamo } from './dynamodb';
 import { TestIssuer } from './issuer';
 import { checkResponse } from './openapi';
@@ -78,8 +82,8 @@ export function routeHandler(
   const route = routeNamed(name);
   const sink = options.sink ?? new Sink();
   const config = loadConfig(env);
-  const handler = managementHandler(
-    PAT_ROUTES[route.entry],
+  const handler = handlerFor(
+    route.entry,
     patRouteDependencies(config, {
       logger: new JsonLogger({ serviceName: 'pats-api', level: config.logLevel, write: sink.write }),
       metrics: new EmfMetrics({
@@ -98,6 +102,43 @@ export function routeHandler(
   };
 }
 
+/** What the authorizer is asked: an Authorization header (or none) on a route. */
+export type Authorize = (authorization: string | undefined, routeKey?: string) => Promise<AuthorizerResult>;
+
+/**
+ * The credential authorizer's production handler, configured from `env` as the Lambda reads its
+ * environment (ROUTE_SCOPES included), invoked with the REQUEST event API Gateway sends for
+ * `routeKey`. Log lines and metrics go to `sink`; `overrides` for a clock or fault injection.
+ */
+export function authorizerHandler(
+  env: Record<string, string>,
+  options: { sink?: Sink; overrides?: Partial<AuthorizerDependencies> } = {},
+): Authorize {
+  const sink = options.sink ?? new Sink();
+  const config = loadConfig(env);
+  const handler = createAuthorizerHandler(
+    authorizerDependencies(config, {
+      logger: new JsonLogger({ serviceName: 'pats-api', level: config.logLevel, write: sink.write }),
+      metrics: new EmfMetrics({
+        namespace: PATS_METRICS.namespace,
+        defaultDimensions: { Service: PATS_METRICS.service },
+        definitions: PATS_METRICS.definitions,
+        write: sink.write,
+      }),
+      ...options.overrides,
+    }),
+  );
+  return (authorization, routeKey = 'GET /api/v1/whoami') =>
+    handler(
+      authorizerEvent({
+        routeKey,
+        rawPath: routeKey.split(' ')[1] ?? '/',
+        headers: authorization === undefined ? {} : { authorization },
+      }),
+      lambdaContext({ functionName: 'authorizer' }),
+    );
+}
+
 export interface RouteEventOptions {
   readonly id?: string;
   /** A JWT for `Authorization: Bearer <token>`. */
@@ -110,6 +151,8 @@ export interface RouteEventOptions {
   readonly contentType?: string;
   readonly query?: Readonly<Record<string, string>>;
   readonly headers?: Readonly<Record<string, string>>;
+  /** What the credential authorizer handed the route (`requestContext.authorizer.lambda`). */
+  readonly lambdaAuthorizer?: Readonly<Record<string, unknown>>;
 }
 
 /** The payload 2.0 event API Gateway would send for a request to the route. */
@@ -139,6 +182,7 @@ export function routeEvent(name: RouteName, options: RouteEventOptions = {}): AP
     },
     ...(options.id !== undefined ? { pathParameters: { id: options.id } } : {}),
     ...(body !== undefined ? { body } : {}),
+    ...(options.lambdaAuthorizer !== undefined ? { lambdaAuthorizer: options.lambdaAuthorizer } : {}),
   });
 }
 

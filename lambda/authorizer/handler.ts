@@ -1,0 +1,108 @@
+import type {
+  APIGatewayRequestAuthorizerEventV2,
+  APIGatewaySimpleAuthorizerWithContextResult,
+  Context,
+} from 'aws-lambda';
+import type { EmfMetrics } from '../adapters/emf-metrics';
+import type { Logger } from '../adapters/json-logger';
+import { type AuthorizeDependencies, authorize, type CredentialContext } from '../domain/authorize';
+import { ApiError } from '../domain/errors';
+
+export interface AuthorizerDependencies extends AuthorizeDependencies {
+  readonly logger: Logger;
+  readonly metrics: EmfMetrics;
+  /** The PAT scopes each route needs, by route key (`GET /api/v1/whoami`); a route not listed needs none. */
+  readonly routeScopes: Readonly<Record<string, readonly string[]>>;
+}
+
+export type AuthorizerResult = APIGatewaySimpleAuthorizerWithContextResult<
+  CredentialContext | Record<string, never>
+>;
+
+/** What API Gateway gets when the authorizer cannot decide: an error, which it answers with 500. */
+export class AuthorizerUnavailableError extends Error {
+  override readonly name = 'AuthorizerUnavailableError';
+}
+
+/**
+ * The credential authorizer as a Lambda handler: API Gateway's HTTP API Lambda (REQUEST)
+ * authorizer, payload 2.0, simple responses. It allows with the credential's context, denies
+ * (API Gateway answers 403), or throws when DynamoDB or the issuer is unavailable (API Gateway
+ * answers 500): it fails closed. One log line and one EMF document per invocation; never the
+ * token, the Authorization header or a hash.
+ */
+export function createAuthorizerHandler(deps: AuthorizerDependencies) {
+  let first = true;
+  return async (event: APIGatewayRequestAuthorizerEventV2, context: Context): Promise<AuthorizerResult> => {
+    const coldStart = first;
+    first = false;
+    const startedAt = deps.clock.now();
+    deps.logger.setContext({
+      cold_start: coldStart,
+      function_name: context.functionName,
+      function_memory_size: context.memoryLimitInMB,
+      function_request_id: context.awsRequestId,
+    });
+    const line = { requestId: event.requestContext?.requestId, routeKey: event.routeKey };
+    const publish = (outcome: 'allow' | 'deny' | 'error', tokenType: string | undefined) => {
+      deps.metrics.dimension('Route', 'authorizer');
+      deps.metrics.dimension('Outcome', outcome);
+      deps.metrics.dimension('TokenType', tokenType ?? 'none');
+      deps.metrics.add('Authorization', 1);
+      if (coldStart) deps.metrics.add('ColdStart', 1);
+      deps.metrics.flush();
+    };
+    try {
+      const decision = await authorize(
+        { authorization: authorizationOf(event), requiredScopes: deps.routeScopes[event.routeKey] ?? [] },
+        deps,
+      );
+      const latencyMs = deps.clock.now() - startedAt;
+      if (decision.allow) {
+        const { context: credential } = decision;
+        deps.logger.info('authorization', {
+          ...line,
+          outcome: 'allow',
+          tokenType: credential.tokenType,
+          subject: credential.subject,
+          ...(credential.tokenType === 'pat'
+            ? { workspaceId: credential.workspaceId, patId: credential.patId }
+            : {}),
+          latencyMs,
+        });
+        publish('allow', credential.tokenType);
+        return { isAuthorized: true, context: credential };
+      }
+      deps.logger.info('authorization', {
+        ...line,
+        outcome: 'deny',
+        tokenType: decision.tokenType,
+        reason: decision.reason,
+        ...(decision.detail !== undefined ? { detail: decision.detail } : {}),
+        ...(decision.patId !== undefined ? { patId: decision.patId } : {}),
+        latencyMs,
+      });
+      publish('deny', decision.tokenType);
+      return { isAuthorized: false, context: {} };
+    } catch (error) {
+      deps.logger.error('authorization failed', {
+        ...line,
+        outcome: 'error',
+        latencyMs: deps.clock.now() - startedAt,
+        error: { name: (error as Error).name, message: (error as Error).message },
+        ...(error instanceof ApiError ? error.logFields() : {}),
+      });
+      publish('error', undefined);
+      // Neither allow nor deny: API Gateway answers 500, and the client may retry.
+      throw new AuthorizerUnavailableError('The credential could not be checked.');
+    }
+  };
+}
+
+/** The Authorization header, the authorizer's first identity source. */
+function authorizationOf(event: APIGatewayRequestAuthorizerEventV2): string | undefined {
+  for (const [name, value] of Object.entries(event.headers ?? {})) {
+    if (name.toLowerCase() === 'authorization') return value;
+  }
+  return event.identitySource?.[0];
+}

@@ -1,0 +1,157 @@
+import { timingSafeEqual } from 'node:crypto';
+import { UnauthorizedError } from './errors';
+import type { Authenticator, Clock, PatCredentials } from './ports';
+import { hashPatToken, parsePatToken, TOKEN_PREFIX } from './token-format';
+import { grantedWorkspaces } from './workspace-grant';
+
+/**
+ * What the authorizer hands the route (API Gateway's `requestContext.authorizer.lambda`): strings
+ * only, lists space-separated, as the contract's "Using a PAT" lists them.
+ */
+export type CredentialContext =
+  | {
+      readonly tokenType: 'pat';
+      readonly subject: string;
+      readonly workspaceId: string;
+      readonly patId: string;
+      readonly name: string;
+      readonly expiresAt: string;
+      readonly scopes: string;
+    }
+  | { readonly tokenType: 'user'; readonly subject: string; readonly workspaces: string };
+
+/** Why a credential was refused, in the fixed vocabulary of logs and metrics. */
+export type RefusalReason =
+  | 'missing'
+  | 'scheme'
+  | 'malformed_pat'
+  | 'unknown_pat'
+  | 'hash_mismatch'
+  | 'expired'
+  | 'scope'
+  | 'jwt';
+
+export type Decision =
+  | { readonly allow: true; readonly context: CredentialContext }
+  | {
+      readonly allow: false;
+      readonly reason: RefusalReason;
+      readonly tokenType: 'pat' | 'user' | undefined;
+      /** For a refused JWT: the reason class of the JWT rules. */
+      readonly detail?: string;
+      /** For a refused PAT that was found: which one. */
+      readonly patId?: string;
+    };
+
+export interface AuthorizeDependencies {
+  /** The JWT rules of the management routes. */
+  readonly authenticator: Authenticator;
+  readonly credentials: PatCredentials;
+  readonly clock: Clock;
+  readonly workspaceClaim: string;
+  /** `lastUsedAt` is written at most once per PAT per this many seconds. */
+  readonly lastUsedIntervalSeconds: number;
+  /** Told when writing `lastUsedAt` failed: that never changes the answer. */
+  readonly onLastUsedFailure: (error: unknown, pat: { workspaceId: string; patId: string }) => void;
+}
+
+const BEARER = /^bearer +(.*)$/i;
+
+/**
+ * "May this credential call this route?" for the routes outside `/api/v1/pats`. A PAT is checked
+ * in order of cost: its format and checksum (no read for a malformed or mistyped token), one read
+ * by its locator, a constant-time comparison of SHA-256(token) with the stored hash, its expiry,
+ * then the route's scopes. A JWT follows the management routes' rules and is not limited by PAT
+ * scopes. A failing dependency (DynamoDB, the issuer) throws: the caller must fail closed, neither
+ * allowing nor pretending the credential is bad.
+ */
+export async function authorize(
+  input: { readonly authorization: string | undefined; readonly requiredScopes: readonly string[] },
+  deps: AuthorizeDependencies,
+): Promise<Decision> {
+  const value = input.authorization?.trim() ?? '';
+  if (value === '') return { allow: false, reason: 'missing', tokenType: undefined };
+  const token = BEARER.exec(value)?.[1]?.trim();
+  if (token === undefined) return { allow: false, reason: 'scheme', tokenType: undefined };
+  return token.startsWith(TOKEN_PREFIX)
+    ? authorizePat(token, input.requiredScopes, deps)
+    : authorizeJwt(input.authorization, deps);
+}
+
+async function authorizePat(
+  token: string,
+  requiredScopes: readonly string[],
+  deps: AuthorizeDependencies,
+): Promise<Decision> {
+  const refuse = (reason: RefusalReason, patId?: string): Decision => ({
+    allow: false,
+    reason,
+    tokenType: 'pat',
+    ...(patId !== undefined ? { patId } : {}),
+  });
+  const locator = parsePatToken(token);
+  if (locator === undefined) return refuse('malformed_pat');
+  const pat = await deps.credentials.findCredential(locator.workspaceId, locator.id);
+  if (pat === undefined) return refuse('unknown_pat');
+  if (!sameHash(hashPatToken(token), pat.tokenHash)) return refuse('hash_mismatch', pat.id);
+  const now = deps.clock.now();
+  // A PAT without an expiry predates the token format and cannot get here; refuse one anyway.
+  if (pat.expiresAt === undefined || !(Date.parse(pat.expiresAt) > now)) return refuse('expired', pat.id);
+  if (!requiredScopes.every((scope) => pat.scopes.includes(scope))) return refuse('scope', pat.id);
+
+  const intervalMs = deps.lastUsedIntervalSeconds * 1000;
+  if (pat.lastUsedAt === undefined || !(Date.parse(pat.lastUsedAt) > now - intervalMs)) {
+    try {
+      await deps.credentials.touchLastUsed(
+        pat.workspaceId,
+        pat.id,
+        new Date(now).toISOString(),
+        new Date(now - intervalMs).toISOString(),
+      );
+    } catch (error) {
+      deps.onLastUsedFailure(error, { workspaceId: pat.workspaceId, patId: pat.id });
+    }
+  }
+  return {
+    allow: true,
+    context: {
+      tokenType: 'pat',
+      subject: pat.createdBy ?? '',
+      workspaceId: pat.workspaceId,
+      patId: pat.id,
+      name: pat.name,
+      expiresAt: pat.expiresAt,
+      scopes: pat.scopes.join(' '),
+    },
+  };
+}
+
+async function authorizeJwt(
+  authorization: string | undefined,
+  deps: AuthorizeDependencies,
+): Promise<Decision> {
+  try {
+    const principal = await deps.authenticator.authenticate(authorization);
+    return {
+      allow: true,
+      context: {
+        tokenType: 'user',
+        subject: principal.subject ?? '',
+        workspaces: [...grantedWorkspaces(principal.claims[deps.workspaceClaim])].join(' '),
+      },
+    };
+  } catch (error) {
+    // Refused by the JWT rules: a deny. Anything else (the issuer's keys unavailable) propagates.
+    if (error instanceof UnauthorizedError) {
+      return { allow: false, reason: 'jwt', tokenType: 'user', detail: error.reason };
+    }
+    throw error;
+  }
+}
+
+/** SHA-256 hex digests compared in constant time, so response time says nothing of how much matched. */
+function sameHash(a: string, b: string): boolean {
+  const left = Buffer.from(a, 'utf8');
+  const right = Buffer.from(b, 'utf8');
+  return left.length === right.length && timingSafeEqual(left, right);
+}

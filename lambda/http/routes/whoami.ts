@@ -1,0 +1,28 @@
+import type { CredentialRoute, HttpDependencies } from '../pipeline';
+import { jsonResponse } from '../responses';
+
+const list = (text: string) => text.split(' ').filter((item) => item !== '');
+
+/**
+ * `GET /api/v1/whoami`: who the credential is, from the authorizer's context alone (never the
+ * table). The example of a route that accepts a PAT or a JWT, and a check for a token in CI.
+ */
+export const whoamiRoute: CredentialRoute<HttpDependencies> = {
+  name: 'whoami',
+  run: async ({ credential }) => ({
+    response: jsonResponse(200, {
+      data:
+        credential.tokenType === 'pat'
+          ? {
+              tokenType: 'pat',
+              subject: credential.subject,
+              workspaceId: credential.workspaceId,
+              patId: credential.patId,
+              name: credential.name,
+              scopes: list(credential.scopes),
+              expiresAt: credential.expiresAt,
+            }
+          : { tokenType: 'user', subject: credential.subject, workspaces: list(credential.workspaces) },
+    }),
+  }),
+};

@@ -1,0 +1,144 @@
+import { Duration } from 'aws-cdk-lib';
+import type { IHttpRouteAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2';
+import { HttpLambdaAuthorizer, HttpLambdaResponseType } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
+import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
+import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { Construct } from 'constructs';
+import { DEFAULTS, PAT_LIMITS } from '../../lambda/settings';
+import { AUTHORIZER } from '../routes';
+import { RouteFunction, type RouteFunctionProps } from './route-function';
+
+/** See `PatAuthorizerProps.timeout`. */
+export const AUTHORIZER_TIMEOUT_SECONDS = 8;
+
+export interface PatAuthorizerProps
+  extends Omit<
+    RouteFunctionProps,
+    'entry' | 'description' | 'table' | 'tableGrants' | 'environment' | 'timeout'
+  > {
+  /** The PAT table (`PatsTable`, or an imported one of the same shape). */
+  readonly table: ITable;
+  /** The issuer of the user JWTs it accepts besides PATs: an https URL with OIDC discovery. */
+  readonly jwtIssuer: string;
+  /** The audiences a user JWT may carry (one must match). */
+  readonly jwtAudiences: readonly string[];
+  /**
+   * Where the issuer's keys are, when not in its discovery document.
+   * @default - the discovery document's `jwks_uri`
+   */
+  readonly jwksUri?: string;
+  /**
+   * The JWT claim listing the workspaces a user may act in (handed to routes as `workspaces`).
+   * @default 'workspaces'
+   */
+  readonly workspaceClaim?: string;
+  /**
+   * The PAT scopes each route needs, by route key (`GET /api/v1/reports`); a PAT lacking one is
+   * refused with 403. A route not listed takes any valid PAT. JWTs are not limited by PAT scopes.
+   * @default {} - any valid PAT on every route
+   */
+  readonly routeScopes?: Readonly<Record<string, readonly string[]>>;
+  /**
+   * How long API Gateway keeps an answer, keyed by the Authorization header and the route key. It
+   * is also how long a revoked PAT keeps working on these routes (never on `/api/v1/pats`), and
+   * what divides the authorizer's invocations and DynamoDB reads (docs/cost.md).
+   * `Duration.seconds(0)` turns the cache off: revocation then takes effect at once.
+   * @default Duration.seconds(60)
+   */
+  readonly resultsCacheTtl?: Duration;
+  /**
+   * `lastUsedAt` is written at most once per PAT per this interval, across every instance.
+   * @default Duration.seconds(60)
+   */
+  readonly lastUsedInterval?: Duration;
+  /**
+   * API Gateway waits 10 s for a Lambda authorizer's answer, then answers 500: the function stops
+   * before that, which is also long enough for a key fetch and DynamoDB's attempts.
+   * @default Duration.seconds(8)
+   */
+  readonly timeout?: Duration;
+  /**
+   * More variables for the function (a `DYNAMODB_ENDPOINT` for `sam local invoke`, `LOG_LEVEL`).
+   * @default {}
+   */
+  readonly environment?: Readonly<Record<string, string>>;
+}
+
+/**
+ * The credential authorizer: an HTTP API Lambda (REQUEST) authorizer, payload 2.0 with simple
+ * responses, that accepts `Bearer pat_...` and `Bearer <user JWT>` on the routes it is attached
+ * to. Its identity sources are the Authorization header and the route key, so a cached answer for
+ * one route never serves another, and a request without Authorization is refused (401) without
+ * invoking it. Its function may `GetItem` PATs and `UpdateItem` nothing but `lastUsedAt`.
+ *
+ * ```ts
+ * const pats = new PatAuthorizer(this, 'PatAuthorizer', { table, jwtIssuer, jwtAudiences: ['pats-api'],
+ *   routeScopes: { 'GET /api/v1/reports': ['read'] } });
+ * api.addRoutes({ path: '/api/v1/reports', methods: [HttpMethod.GET], integration,
+ *   authorizer: pats.authorizer });
+ * ```
+ * API Gateway binds an authorizer to one HTTP API: use one `PatAuthorizer` per API.
+ */
+export class PatAuthorizer extends Construct {
+  /** Attach it to routes (`addRoutes({ ..., authorizer })`). */
+  readonly authorizer: IHttpRouteAuthorizer;
+  readonly function: NodejsFunction;
+  readonly routeFunction: RouteFunction;
+
+  constructor(scope: Construct, id: string, props: PatAuthorizerProps) {
+    super(scope, id);
+    const cacheTtl = props.resultsCacheTtl ?? Duration.seconds(DEFAULTS.authorizerCacheSeconds);
+    const interval = props.lastUsedInterval ?? Duration.seconds(DEFAULTS.patLastUsedIntervalSeconds);
+    const cacheSeconds = cacheTtl.toSeconds();
+    if (
+      !Number.isInteger(cacheSeconds) ||
+      cacheSeconds < 0 ||
+      cacheSeconds > PAT_LIMITS.maxAuthorizerCacheSeconds
+    ) {
+      throw new Error(
+        `PatAuthorizer resultsCacheTtl must be whole seconds from 0 to ${PAT_LIMITS.maxAuthorizerCacheSeconds} (API Gateway's limit): got ${cacheSeconds}`,
+      );
+    }
+    const intervalSeconds = interval.toSeconds();
+    if (
+      !Number.isInteger(intervalSeconds) ||
+      intervalSeconds < 1 ||
+      intervalSeconds > PAT_LIMITS.maxLastUsedIntervalSeconds
+    ) {
+      throw new Error(
+        `PatAuthorizer lastUsedInterval must be whole seconds from 1 to ${PAT_LIMITS.maxLastUsedIntervalSeconds}: got ${intervalSeconds}`,
+      );
+    }
+
+    this.routeFunction = new RouteFunction(this, 'Handler', {
+      entry: AUTHORIZER.entry,
+      description: AUTHORIZER.summary,
+      table: props.table,
+      tableGrants: AUTHORIZER.table,
+      environment: {
+        JWT_ISSUER: props.jwtIssuer,
+        JWT_AUDIENCE: props.jwtAudiences.join(','),
+        WORKSPACE_CLAIM: props.workspaceClaim ?? DEFAULTS.workspaceClaim,
+        ROUTE_SCOPES: JSON.stringify(props.routeScopes ?? {}),
+        PAT_LAST_USED_INTERVAL_SECONDS: String(intervalSeconds),
+        ...(props.jwksUri !== undefined ? { JWKS_URI: props.jwksUri } : {}),
+        ...props.environment,
+      },
+      memorySize: props.memorySize,
+      timeout: props.timeout ?? Duration.seconds(AUTHORIZER_TIMEOUT_SECONDS),
+      logRetention: props.logRetention,
+      logRemovalPolicy: props.logRemovalPolicy,
+      reservedConcurrency: props.reservedConcurrency,
+      alarmThresholds: props.alarmThresholds,
+      alarmTopic: props.alarmTopic,
+    });
+    this.function = this.routeFunction.function;
+
+    this.authorizer = new HttpLambdaAuthorizer('PatAuthorizer', this.function, {
+      authorizerName: 'pat-or-jwt',
+      responseTypes: [HttpLambdaResponseType.SIMPLE],
+      identitySource: ['$request.header.Authorization', '$context.routeKey'],
+      resultsCacheTtl: cacheTtl,
+    });
+  }
+}

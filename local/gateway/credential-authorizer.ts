@@ -1,0 +1,69 @@
+import type { APIGatewayRequestAuthorizerEventV2, Context } from 'aws-lambda';
+import type { AuthorizerResult } from '../../lambda/authorizer/handler';
+import { authorizerEvent, lambdaContext } from '../aws-payloads';
+
+export type AuthorizerHandler = (
+  event: APIGatewayRequestAuthorizerEventV2,
+  context: Context,
+) => Promise<AuthorizerResult>;
+
+export type CredentialDecision =
+  | { readonly allow: true; readonly context: Readonly<Record<string, unknown>> }
+  | { readonly allow: false; readonly status: 401 | 403 | 500 };
+
+/**
+ * An imitation of API Gateway's HTTP API Lambda authorizer (REQUEST, payload 2.0, simple
+ * responses) for the local API, in front of the very handler the authorizer Lambda runs:
+ * - identity sources `$request.header.Authorization` and `$context.routeKey`: without an
+ *   Authorization header the answer is 401 and the authorizer is not invoked;
+ * - a deny is 403, an authorizer that throws (or answers something else) is 500;
+ * - answers are cached by the identity sources for exactly `cacheSeconds` (0: no cache), and
+ *   nothing invalidates the cache: a revoked PAT keeps working until its entry expires, as
+ *   behind API Gateway.
+ */
+export class GatewayCredentialAuthorizer {
+  private readonly cache = new Map<
+    string,
+    { readonly decision: CredentialDecision; readonly until: number }
+  >();
+
+  constructor(
+    private readonly handler: AuthorizerHandler,
+    private readonly cacheSeconds: number,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  async authorize(request: {
+    readonly routeKey: string;
+    readonly rawPath: string;
+    readonly rawQueryString: string;
+    readonly headers: Readonly<Record<string, string>>;
+    readonly pathParameters: Readonly<Record<string, string>>;
+    readonly requestId: string;
+    readonly sourceIp: string;
+  }): Promise<CredentialDecision> {
+    const authorization = request.headers.authorization;
+    if (authorization === undefined || authorization === '') return { allow: false, status: 401 };
+    const key = JSON.stringify([authorization, request.routeKey]);
+    const cached = this.cache.get(key);
+    if (cached !== undefined && this.now() < cached.until) return cached.decision;
+
+    let result: AuthorizerResult;
+    try {
+      result = await this.handler(
+        authorizerEvent(request),
+        lambdaContext({ functionName: 'authorizer-local' }),
+      );
+    } catch {
+      // API Gateway caches no failure: the next request invokes the authorizer again.
+      return { allow: false, status: 500 };
+    }
+    if (typeof result?.isAuthorized !== 'boolean') return { allow: false, status: 500 };
+    const decision: CredentialDecision = result.isAuthorized
+      ? { allow: true, context: { ...result.context } }
+      : { allow: false, status: 403 };
+    if (this.cacheSeconds > 0)
+      this.cache.set(key, { decision, until: this.now() + this.cacheSeconds * 1000 });
+    return decision;
+  }
+}

@@ -1,0 +1,269 @@
+import { FaultProxy } from '../support/fault-proxy';
+import { type Authorize, authorizerHandler, bodyOf, Sink } from '../support/harness';
+import { TestIssuer } from '../support/issuer';
+import { type PatApi, startPatApi } from '../support/pat-api';
+import { formattedPatItem } from '../support/pats';
+import { relocated, withTypo } from '../support/tokens';
+
+/**
+ * The credential authorizer's production handler against DynamoDB Local and a real issuer (keys
+ * over HTTP), PATs created, revoked and rotated through the management routes. API Gateway's part
+ * (401 without a header, 403 on deny, 500 on a throw, the cache) is the local gateway's, tested in
+ * test/local/credential-routes.test.ts.
+ */
+let api: PatApi;
+let proxy: FaultProxy;
+let authorize: Authorize;
+const sink = new Sink();
+const bearer = (token: string) => `Bearer ${token}`;
+
+beforeAll(async () => {
+  api = await startPatApi();
+  proxy = await FaultProxy.start(api.dynamo.endpoint);
+  authorize = authorizerHandler(
+    api.env({
+      DYNAMODB_ENDPOINT: proxy.endpoint,
+      DYNAMODB_MAX_ATTEMPTS: '2',
+      DYNAMODB_REQUEST_TIMEOUT_MS: '300',
+      ROUTE_SCOPES: JSON.stringify({ 'GET /api/v1/reports': ['write'] }),
+    }),
+    { sink },
+  );
+});
+
+afterAll(async () => {
+  await proxy.stop();
+  await api.stop();
+});
+
+afterEach(async () => {
+  proxy.clear();
+  await proxy.restart();
+});
+
+describe('a PAT', () => {
+  it('is allowed with its context when created through the API', async () => {
+    const workspace = api.newWorkspace();
+    const created = await api.create(workspace, { name: 'deploy bot', scopes: ['read', 'write'] });
+
+    const result = await authorize(bearer(created.token));
+
+    expect(result).toEqual({
+      isAuthorized: true,
+      context: {
+        tokenType: 'pat',
+        subject: 'user-1',
+        workspaceId: workspace,
+        patId: created.id,
+        name: 'deploy bot',
+        expiresAt: created.expiresAt,
+        scopes: 'read write',
+      },
+    });
+  });
+
+  it('is refused once revoked', async () => {
+    const workspace = api.newWorkspace();
+    const created = await api.create(workspace);
+    expect((await authorize(bearer(created.token))).isAuthorized).toBe(true);
+
+    await api.call('revokePat', { workspace, id: created.id });
+
+    expect(await authorize(bearer(created.token))).toEqual({ isAuthorized: false, context: {} });
+  });
+
+  it('is refused under its old token once rotated, and allowed under the new one', async () => {
+    const workspace = api.newWorkspace();
+    const created = await api.create(workspace);
+
+    const rotated = await api.call('rotatePat', { workspace, id: created.id, body: {} });
+    const replacement = bodyOf<{ data: { id: string; token: string } }>(rotated).data;
+
+    expect((await authorize(bearer(created.token))).isAuthorized).toBe(false);
+    expect(await authorize(bearer(replacement.token))).toMatchObject({
+      isAuthorized: true,
+      context: { patId: replacement.id },
+    });
+  });
+
+  it('is refused once expired', async () => {
+    const workspace = api.newWorkspace();
+    const { token, item } = formattedPatItem(workspace, {
+      expiresAt: new Date(Date.now() - 1000).toISOString(),
+    });
+    await api.dynamo.put(api.tableName, item);
+
+    expect((await authorize(bearer(token))).isAuthorized).toBe(false);
+  });
+
+  it('is refused on a route needing a scope it lacks, and allowed where it holds it', async () => {
+    const workspace = api.newWorkspace();
+    const reader = await api.create(workspace, { scopes: ['read'] });
+    const writer = await api.create(workspace, { scopes: ['read', 'write'] });
+
+    expect((await authorize(bearer(reader.token), 'GET /api/v1/reports')).isAuthorized).toBe(false);
+    expect((await authorize(bearer(writer.token), 'GET /api/v1/reports')).isAuthorized).toBe(true);
+    // A route the table gives no scopes takes any valid PAT.
+    expect((await authorize(bearer(reader.token), 'GET /api/v1/whoami')).isAuthorized).toBe(true);
+  });
+
+  it('acts only as itself: its secret under another workspace or PAT id, checksum valid, is refused', async () => {
+    const [a, b] = [api.newWorkspace(), api.newWorkspace()];
+    const mine = await api.create(a);
+    const other = await api.create(b);
+
+    // The helper rebuilds the very token under the very locator, so what follows only moves it.
+    expect(relocated(mine.token, { workspaceId: a, id: mine.id })).toBe(mine.token);
+    const intoB = relocated(mine.token, { workspaceId: b, id: mine.id });
+    const asOther = relocated(mine.token, { workspaceId: b, id: other.id });
+
+    expect((await authorize(bearer(intoB))).isAuthorized).toBe(false);
+    expect((await authorize(bearer(asOther))).isAuthorized).toBe(false);
+    expect((await authorize(bearer(mine.token))).context).toMatchObject({ workspaceId: a });
+  });
+
+  it('is refused without any read when its checksum does not match: an outage changes nothing', async () => {
+    const workspace = api.newWorkspace();
+    const created = await api.create(workspace);
+    const reads = proxy.attemptsOf('GetItem');
+    await proxy.stop();
+
+    const typo = await authorize(bearer(withTypo(created.token, 20)));
+    const truncated = await authorize(bearer(created.token.slice(0, -1)));
+
+    expect(typo).toEqual({ isAuthorized: false, context: {} });
+    expect(truncated).toEqual({ isAuthorized: false, context: {} });
+    expect(proxy.attemptsOf('GetItem')).toBe(reads);
+  });
+});
+
+describe('a user JWT', () => {
+  it('is allowed as its user, with its workspaces, whatever scopes the route needs', async () => {
+    const token = api.token(['11111111-1111-4111-8111-111111111111'], { sub: 'alice' });
+
+    const result = await authorize(bearer(token), 'GET /api/v1/reports');
+
+    expect(result).toEqual({
+      isAuthorized: true,
+      context: { tokenType: 'user', subject: 'alice', workspaces: '11111111-1111-4111-8111-111111111111' },
+    });
+  });
+
+  it('is refused when it fails the JWT rules (here: expired)', async () => {
+    const token = api.issuer.sign(api.issuer.claims({ exp: Math.floor(Date.now() / 1000) - 60 }));
+
+    expect((await authorize(bearer(token))).isAuthorized).toBe(false);
+  });
+});
+
+describe('failing closed', () => {
+  it('throws when DynamoDB is unavailable, so API Gateway answers 500: never an allow, never a deny', async () => {
+    const workspace = api.newWorkspace();
+    const created = await api.create(workspace);
+    await proxy.stop();
+
+    await expect(authorize(bearer(created.token))).rejects.toThrow('The credential could not be checked.');
+    expect(
+      sink
+        .records()
+        .filter((record) => record.message === 'authorization failed')
+        .at(-1),
+    ).toMatchObject({
+      outcome: 'error',
+    });
+  });
+
+  it('throws when DynamoDB keeps throttling', async () => {
+    const workspace = api.newWorkspace();
+    const created = await api.create(workspace);
+    proxy.inject('throttle', { operation: 'GetItem' });
+
+    await expect(authorize(bearer(created.token))).rejects.toThrow();
+  });
+
+  it("throws when the issuer's keys cannot be fetched for a JWT", async () => {
+    const gone = await TestIssuer.start();
+    const token = gone.token([]);
+    await gone.stop();
+    const authorizeGone = authorizerHandler({ ...api.env(), JWT_ISSUER: gone.url });
+
+    await expect(authorizeGone(bearer(token))).rejects.toThrow();
+  });
+});
+
+describe('lastUsedAt', () => {
+  it('is written once per interval, across 200 concurrent uses, with one conditional UpdateItem', async () => {
+    const workspace = api.newWorkspace();
+    const created = await api.create(workspace);
+    let now = Date.now();
+    // 200 requests at once from one process (in Lambda: 200 instances, one request each) queue
+    // for sockets and for DynamoDB Local's threads: generous timeouts, the count is what matters.
+    const clocked = authorizerHandler(
+      api.env({
+        DYNAMODB_ENDPOINT: proxy.endpoint,
+        DYNAMODB_CONNECT_TIMEOUT_MS: '5000',
+        DYNAMODB_REQUEST_TIMEOUT_MS: '10000',
+      }),
+      { overrides: { clock: { now: () => now } } },
+    );
+    const writes = proxy.succeededOf('UpdateItem');
+
+    const first = await Promise.all(Array.from({ length: 200 }, () => clocked(bearer(created.token))));
+    const afterFirst = await api.dynamo.get(api.tableName, { workspaceId: workspace, id: created.id });
+    now += 59_000;
+    await Promise.all(Array.from({ length: 200 }, () => clocked(bearer(created.token))));
+    const writesWithinInterval = proxy.succeededOf('UpdateItem') - writes;
+    now += 2_000;
+    await Promise.all(Array.from({ length: 200 }, () => clocked(bearer(created.token))));
+
+    expect(first.every((result) => result.isAuthorized)).toBe(true);
+    expect(writesWithinInterval).toBe(1);
+    expect(proxy.succeededOf('UpdateItem') - writes).toBe(2);
+    expect(afterFirst?.lastUsedAt).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
+    const [pat] = bodyOf<{ data: Array<{ id: string; lastUsedAt?: string }> }>(
+      await api.call('listPats', { workspace }),
+    ).data;
+    expect(pat?.lastUsedAt).toBe(new Date(now).toISOString());
+  });
+
+  it('never changes the answer when it cannot be written: logged and counted', async () => {
+    const workspace = api.newWorkspace();
+    const created = await api.create(workspace);
+    const before = sink.lines.length;
+    proxy.inject('server-error', { operation: 'UpdateItem' });
+
+    const result = await authorize(bearer(created.token));
+
+    expect(result.isAuthorized).toBe(true);
+    const records = sink.records().slice(before);
+    expect(records.find((record) => record.message === 'lastUsedAt not written')).toMatchObject({
+      workspaceId: workspace,
+      patId: created.id,
+    });
+    expect(records.find((record) => '_aws' in record)).toMatchObject({ LastUsedWriteFailed: 1 });
+  });
+});
+
+it('logs one line per decision, never the token, the header or a hash', async () => {
+  const workspace = api.newWorkspace();
+  const created = await api.create(workspace);
+  const before = sink.lines.length;
+
+  await authorize(bearer(created.token));
+  await authorize(bearer(withTypo(created.token, 30)));
+
+  const lines = sink.lines.slice(before);
+  const decisions = sink
+    .records()
+    .slice(before)
+    .filter((record) => record.message === 'authorization');
+  expect(decisions.map((record) => [record.outcome, record.reason ?? 'ok'])).toEqual([
+    ['allow', 'ok'],
+    ['deny', 'malformed_pat'],
+  ]);
+  for (const line of lines) {
+    expect(line).not.toContain(created.token.slice(4, 20));
+    expect(line).not.toMatch(/[0-9a-f]{64}/);
+    expect(line.toLowerCase()).not.toContain('bearer');
+  }
+});
