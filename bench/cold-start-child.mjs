@@ -1,5 +1,6 @@
 // One cold start, in a fresh Node.js process: load a built bundle (the runtime's init), then, when
-// given an event, invoke its handler once. Prints {"loadMs", "invokeMs", "status"} as JSON.
+// given an event, invoke its handler once. Prints {"loadMs", "invokeMs", "status"} as JSON; an
+// authorizer's answer counts as what API Gateway makes of it: allow 200, deny 403.
 import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
@@ -26,7 +27,7 @@ if (eventFile) {
   if (typeof handler !== 'function') throw new Error(`${bundle} exports no handler`);
   const result = await handler(event, context);
   invoked = performance.now();
-  status = result?.statusCode;
+  status = typeof result?.isAuthorized === 'boolean' ? (result.isAuthorized ? 200 : 403) : result?.statusCode;
 }
 process.stdout.write(
   `\n@@BENCH@@${JSON.stringify({ loadMs: loaded - started, invokeMs: invoked - loaded, status })}\n`,

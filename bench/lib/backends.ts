@@ -5,8 +5,13 @@ import { JsonLogger } from '../../lambda/adapters/json-logger';
 import { loadConfig } from '../../lambda/config';
 import { patRouteDependencies } from '../../lambda/dependencies';
 import { createPat } from '../../lambda/domain/create-pat';
-import { type RouteName, routeNamed } from '../../lib/routes';
-import { httpApiEvent, jwtAuthorizerContext, localDynamoDbClient } from '../../local/aws-payloads';
+import { type RouteName, routeKey, routeNamed } from '../../lib/routes';
+import {
+  authorizerEvent,
+  httpApiEvent,
+  jwtAuthorizerContext,
+  localDynamoDbClient,
+} from '../../local/aws-payloads';
 import { DevIssuer, generateSigningKey } from '../../local/dev-issuer';
 import { ensurePatsTable } from '../../local/embedded-store';
 import { startDynamoDbLocal } from '../../local/store/dynamodb-local';
@@ -38,7 +43,7 @@ export async function startBenchBackends() {
   const admin = localDynamoDbClient(endpoint);
   await ensurePatsTable(admin, TABLE_NAME);
 
-  const env = {
+  const env: Record<string, string> = {
     TABLE_NAME,
     JWT_ISSUER: issuer.url,
     JWT_AUDIENCE: 'pats-api',
@@ -59,6 +64,8 @@ export async function startBenchBackends() {
     seeded.push((await createPat({ workspaceId, subject: 'bench', request }, deps)).view);
   }
   const patId = seeded[0]?.id ?? '';
+  // What the SDK-floor fixture reads.
+  Object.assign(env, { BENCH_WORKSPACE_ID: workspaceId, BENCH_PAT_ID: patId });
   const now = Math.floor(Date.now() / 1000);
   const claims = {
     iss: issuer.url,
@@ -90,6 +97,16 @@ export async function startBenchBackends() {
       requestId: `bench-${name}`,
     });
   };
+  const patToken = seeded[0]?.token ?? '';
+  const whoami = routeNamed('whoami');
+  /** What API Gateway sends the credential authorizer for `GET /api/v1/whoami` with a PAT. */
+  const authorizerEventOf = (token: string) =>
+    authorizerEvent({
+      routeKey: routeKey(whoami),
+      rawPath: whoami.path,
+      headers: { authorization: `Bearer ${token}` },
+      requestId: 'bench-authorizer',
+    });
   const missing = '0b0b0b0b-0000-7000-8000-0000000000ff';
   /** Each route's cold-start event and the status its first invocation answers. */
   const coldEvents: Record<RouteName, { file: string; status: number }> = {
@@ -100,7 +117,21 @@ export async function startBenchBackends() {
     // path up to the transaction, and answer 404 for a PAT that does not exist.
     revokePat: write('revokePat', eventOf('revokePat', { id: missing }), 404),
     rotatePat: write('rotatePat', eventOf('rotatePat', { id: missing }), 404),
+    whoami: write(
+      'whoami',
+      httpApiEvent({
+        method: 'GET',
+        routeKey: routeKey(whoami),
+        rawPath: whoami.path,
+        headers: { authorization: `Bearer ${patToken}` },
+        lambdaAuthorizer: { tokenType: 'user', subject: 'bench', workspaces: workspaceId },
+        requestId: 'bench-whoami',
+      }),
+      200,
+    ),
   };
+  /** The credential authorizer's cold start: a PAT read from the table, checked and allowed. */
+  const authorizerColdEvent = write('authorizer', authorizerEventOf(patToken), 200);
 
   return {
     env,
@@ -112,6 +143,9 @@ export async function startBenchBackends() {
     seeded,
     eventOf,
     coldEvents,
+    patToken,
+    authorizerEventOf,
+    authorizerColdEvent,
     counter,
     stop: async () => {
       admin.destroy();

@@ -53,6 +53,8 @@ export interface ColdCase {
 }
 
 export interface ColdResult {
+  /** Each round's load, in round order, for ratios paired by round (see `pairedRatio`). */
+  readonly loads: readonly number[];
   readonly load: Stats;
   /** Load and first invocation together. */
   readonly first: Stats;
@@ -77,7 +79,21 @@ export async function coldStarts(
   return new Map(
     [...results].map(([name, runsOf]) => [
       name,
-      { load: stats(runsOf.map((r) => r.loadMs)), first: stats(runsOf.map((r) => r.loadMs + r.invokeMs)) },
+      {
+        loads: runsOf.map((r) => r.loadMs),
+        load: stats(runsOf.map((r) => r.loadMs)),
+        first: stats(runsOf.map((r) => r.loadMs + r.invokeMs)),
+      },
     ]),
   );
+}
+
+/**
+ * The median of `a`'s load over `b`'s, round by round: both were measured within seconds of each
+ * other, so the machine's drift over the run (other processes, CPU clocks) cancels out, which a
+ * ratio of two whole-run medians does not do.
+ */
+export function pairedRatio(a: ColdResult | undefined, b: ColdResult | undefined): number {
+  if (a === undefined || b === undefined) return Number.NaN;
+  return stats(a.loads.map((load, round) => load / (b.loads[round] ?? Number.NaN))).median;
 }

@@ -4,6 +4,8 @@ export interface WarmPair {
   readonly handler: Stats;
   readonly raw: Stats;
   readonly failures: number;
+  /** The unexpected statuses seen, with their counts, so a failing run says what failed. */
+  readonly unexpected: Readonly<Record<string, number>>;
 }
 
 /**
@@ -25,14 +27,18 @@ export async function warmPair(
   const handlerTimes: number[] = [];
   const rawTimes: number[] = [];
   let failures = 0;
+  const unexpected: Record<string, number> = {};
   for (let i = 0; i < n; i += 1) {
     let t = performance.now();
     const result = await handler();
     handlerTimes.push(performance.now() - t);
-    if (result.statusCode !== expected) failures += 1;
+    if (result.statusCode !== expected) {
+      failures += 1;
+      unexpected[result.statusCode] = (unexpected[result.statusCode] ?? 0) + 1;
+    }
     t = performance.now();
     await raw();
     rawTimes.push(performance.now() - t);
   }
-  return { handler: stats(handlerTimes), raw: stats(rawTimes), failures };
+  return { handler: stats(handlerTimes), raw: stats(rawTimes), failures, unexpected };
 }
