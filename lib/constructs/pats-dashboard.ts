@@ -115,13 +115,13 @@ export class PatsDashboard extends Construct {
     this.dashboard.addWidgets(
       new GraphWidget({
         title: 'Credential authorizer: answers by outcome and token type',
-        left: [search('Authorization', ['Route', 'Outcome', 'TokenType'], 'Sum')],
+        left: [search('Authorization', ['Outcome', 'TokenType'], 'Sum')],
         stacked: true,
         width: 12,
       }),
       new GraphWidget({
         title: 'lastUsedAt writes that failed (answers unchanged)',
-        left: [search('LastUsedWriteFailed', ['Route', 'Outcome', 'TokenType'], 'Sum')],
+        left: [search('LastUsedWriteFailed', [], 'Sum')],
         width: 12,
       }),
     );

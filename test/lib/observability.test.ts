@@ -1,4 +1,5 @@
 import { Match } from 'aws-cdk-lib/assertions';
+import { PATS_METRICS } from '../../lambda/adapters/emf-metrics';
 import { AUTHORIZER, ROUTES } from '../../lib/routes';
 import { synth } from '../support/cdk';
 
@@ -188,6 +189,8 @@ describe('dashboard', () => {
       'Cold starts, Lambda errors and throttles',
       'Refused tokens by reason',
       'DynamoDB',
+      'Credential authorizer: answers by outcome and token type',
+      'lastUsedAt writes that failed (answers unchanged)',
       'Alarms',
     ]) {
       expect(body).toContain(title);
@@ -200,13 +203,28 @@ describe('dashboard', () => {
       'JwtRejected',
       'ThrottledRequests',
       'p99',
-      ...ROUTES.flatMap((route) => [
-        `${route.name} errors`,
-        `${route.name} throttles`,
-        `${route.name} concurrency`,
+      ...[...ROUTES.map((route) => route.name), 'authorizer'].flatMap((name) => [
+        `${name} errors`,
+        `${name} throttles`,
+        `${name} concurrency`,
       ]),
     ]) {
       expect(body).toContain(metric);
+    }
+  });
+
+  it('searches each of the service metrics by exactly the dimensions the functions publish it with', () => {
+    const { template } = synth();
+    const [dashboard] = Object.values(template.findResources('AWS::CloudWatch::Dashboard')) as Resource[];
+    const body = JSON.stringify(dashboard?.Properties.DashboardBody);
+    // SEARCH('{PatsApi,Service,Route} MetricName="ColdStart"', ...): a dimension set that differs
+    // from the published one matches nothing, and the graph stays empty without any error.
+    const searches = [...body.matchAll(/\{PatsApi,([A-Za-z,]+)\} MetricName=\\+"(\w+)\\+"/g)];
+
+    expect(searches.length).toBeGreaterThanOrEqual(6);
+    for (const [, dimensions, metric] of searches) {
+      const definition = PATS_METRICS.definitions[metric as keyof typeof PATS_METRICS.definitions];
+      expect([metric, dimensions]).toEqual([metric, definition.dimensions.join(',')]);
     }
   });
 });
