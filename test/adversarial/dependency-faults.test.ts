@@ -35,7 +35,6 @@ async function apiWith(issuer: TestIssuer, env: Record<string, string> = {}) {
   return { local, get };
 }
 
-const json = (answer: HttpAnswer) => answer.json();
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe('the issuer keys', () => {
@@ -59,7 +58,7 @@ describe('the issuer keys', () => {
       const back = await get(token);
 
       expect(down.status).toBe(503);
-      expect(json(down)).toEqual({ message: 'Service Unavailable' });
+      expect(down.json()).toEqual({ message: 'Service Unavailable' });
       expect(back.status).toBe(200);
     } finally {
       await local.stop();
@@ -74,7 +73,7 @@ describe('the issuer keys', () => {
       const warmsTheGatewayOnly = await get(
         issuer.sign(issuer.claims({ workspaces: [workspaceId] }), { crit: ['exp'] }),
       );
-      expect(json(warmsTheGatewayOnly)).toMatchObject({ code: 'unauthorized' });
+      expect(warmsTheGatewayOnly.json()).toMatchObject({ code: 'unauthorized' });
       await issuer.stop();
 
       const down = await get(issuer.token([workspaceId]));
@@ -83,7 +82,7 @@ describe('the issuer keys', () => {
       const back = await get(issuer.token([workspaceId]));
 
       expect(down.status).toBe(503);
-      expect(json(down)).toMatchObject({ code: 'service_unavailable' });
+      expect(down.json()).toMatchObject({ code: 'service_unavailable' });
       expect(Number(down.headers['retry-after'])).toBeGreaterThan(0);
       expect(back.status).toBe(200);
     } finally {
@@ -185,7 +184,7 @@ describe('the issuer keys', () => {
       const answer = await get(idToken);
 
       expect(answer.status).toBe(401);
-      expect(json(answer)).toMatchObject({ code: 'unauthorized' });
+      expect(answer.json()).toMatchObject({ code: 'unauthorized' });
     } finally {
       await local.stop();
     }
@@ -264,7 +263,7 @@ describe('DynamoDB', () => {
       const back = await get(issuer.token([workspaceId]));
 
       expect(down.status).toBe(503);
-      expect(json(down)).toMatchObject({ code: 'service_unavailable' });
+      expect(down.json()).toMatchObject({ code: 'service_unavailable' });
       expect(Number(down.headers['retry-after'])).toBeGreaterThan(0);
       expect(elapsed).toBeLessThanOrEqual(budget);
       expect(hung.status).toBe(503);

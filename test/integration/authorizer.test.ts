@@ -244,6 +244,55 @@ describe('lastUsedAt', () => {
   });
 });
 
+it('publishes one EMF document per decision: outcome and token type, the cold start on the first', async () => {
+  const workspace = api.newWorkspace();
+  const created = await api.create(workspace);
+  const fresh = new Sink();
+  const authorizeFresh = authorizerHandler(api.env(), { sink: fresh });
+
+  await authorizeFresh(bearer(created.token));
+  await authorizeFresh(bearer('not-a-token'));
+
+  const documents = fresh
+    .records()
+    .filter((record) => '_aws' in record)
+    .map(({ _aws, DynamoDbLatency, ...rest }) => ({
+      directives: (_aws as { CloudWatchMetrics: unknown[] }).CloudWatchMetrics,
+      latency: typeof DynamoDbLatency,
+      ...rest,
+    }));
+  const directive = (dimensions: string[], name: string, unit: string) => ({
+    Namespace: 'PatsApi',
+    Dimensions: [dimensions],
+    Metrics: [{ Name: name, Unit: unit }],
+  });
+  expect(documents).toEqual([
+    {
+      directives: [
+        directive(['Service', 'Route'], 'DynamoDbLatency', 'Milliseconds'),
+        directive(['Service', 'Outcome', 'TokenType'], 'Authorization', 'Count'),
+        directive(['Service', 'Route'], 'ColdStart', 'Count'),
+      ],
+      latency: 'object',
+      Service: 'pats-api',
+      Route: 'authorizer',
+      Outcome: 'allow',
+      TokenType: 'pat',
+      Authorization: 1,
+      ColdStart: 1,
+    },
+    {
+      directives: [directive(['Service', 'Outcome', 'TokenType'], 'Authorization', 'Count')],
+      latency: 'undefined',
+      Service: 'pats-api',
+      Route: 'authorizer',
+      Outcome: 'deny',
+      TokenType: 'user',
+      Authorization: 1,
+    },
+  ]);
+});
+
 it('logs one line per decision, never the token, the header or a hash', async () => {
   const workspace = api.newWorkspace();
   const created = await api.create(workspace);
