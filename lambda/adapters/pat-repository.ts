@@ -66,18 +66,8 @@ export class DynamoDbPatRepository implements PatRepository, PatCredentials {
   }
 
   async findById(workspaceId: string, id: string): Promise<PatRecord | undefined> {
-    const output = await this.call(() =>
-      this.client.send(
-        new GetCommand({
-          TableName: this.tableName,
-          Key: { workspaceId, id },
-          // Strong consistency: a PAT must be readable right after it is created.
-          ConsistentRead: true,
-          ...READABLE_PAT_PROJECTION,
-        }),
-      ),
-    );
-    return output.Item === undefined ? undefined : toPatRecord(output.Item, { workspaceId, id });
+    const item = await this.getItem(workspaceId, id, READABLE_PAT_PROJECTION);
+    return item === undefined ? undefined : toPatRecord(item, { workspaceId, id });
   }
 
   async list(
@@ -183,20 +173,10 @@ export class DynamoDbPatRepository implements PatRepository, PatCredentials {
   }
 
   async findCredential(workspaceId: string, id: string): Promise<PatCredential | undefined> {
-    const output = await this.call(() =>
-      this.client.send(
-        new GetCommand({
-          TableName: this.tableName,
-          Key: { workspaceId, id },
-          // Strong consistency: a revoked PAT must stop working at once (behind the result cache).
-          ConsistentRead: true,
-          ...CREDENTIAL_PROJECTION,
-        }),
-      ),
-    );
-    if (output.Item === undefined) return undefined;
-    const record = toPatRecord(output.Item, { workspaceId, id });
-    const tokenHash = output.Item.tokenHash;
+    const item = await this.getItem(workspaceId, id, CREDENTIAL_PROJECTION);
+    if (item === undefined) return undefined;
+    const record = toPatRecord(item, { workspaceId, id });
+    const tokenHash = item.tokenHash;
     if (typeof tokenHash !== 'string' || tokenHash === '') {
       throw new CorruptPatItemError({ workspaceId, id }, ['tokenHash is missing']);
     }
@@ -233,6 +213,28 @@ export class DynamoDbPatRepository implements PatRepository, PatCredentials {
       if ((error as { name?: unknown }).name === 'ConditionalCheckFailedException') return false;
       throw error;
     }
+  }
+
+  /**
+   * One item by its key, strongly consistent (a PAT is readable right after it is created, and a
+   * revoked one stops working at once), with only the attributes of `projection`.
+   */
+  private async getItem(
+    workspaceId: string,
+    id: string,
+    projection: typeof READABLE_PAT_PROJECTION | typeof CREDENTIAL_PROJECTION,
+  ): Promise<Record<string, unknown> | undefined> {
+    const output = await this.call(() =>
+      this.client.send(
+        new GetCommand({
+          TableName: this.tableName,
+          Key: { workspaceId, id },
+          ConsistentRead: true,
+          ...projection,
+        }),
+      ),
+    );
+    return output.Item;
   }
 
   /** One more PAT in the workspace, on condition it has fewer than `max`. */

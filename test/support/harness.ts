@@ -1,6 +1,6 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { EmfMetrics, PATS_METRICS } from '../../lambda/adapters/emf-metrics';
-import { JsonLogger } from '../../lambda/adapters/json-logger';
+import { JsonLogger, type LogLevel } from '../../lambda/adapters/json-logger';
 import {
   type AuthorizerDependencies,
   type AuthorizerResult,
@@ -68,6 +68,19 @@ export class Sink {
   }
 }
 
+/** The production logger and metrics, writing to `sink` instead of stdout. */
+function writingTo(sink: Sink, config: { logLevel: LogLevel }) {
+  return {
+    logger: new JsonLogger({ serviceName: 'pats-api', level: config.logLevel, write: sink.write }),
+    metrics: new EmfMetrics({
+      namespace: PATS_METRICS.namespace,
+      defaultDimensions: { Service: PATS_METRICS.service },
+      definitions: PATS_METRICS.definitions,
+      write: sink.write,
+    }),
+  };
+}
+
 /**
  * A route's production handler, built by the production composition root from a configuration
  * read the production way, and invoked the way the Lambda runtime invokes it. Its log lines and
@@ -84,16 +97,7 @@ export function routeHandler(
   const config = loadConfig(env);
   const handler = handlerFor(
     route.entry,
-    patRouteDependencies(config, {
-      logger: new JsonLogger({ serviceName: 'pats-api', level: config.logLevel, write: sink.write }),
-      metrics: new EmfMetrics({
-        namespace: PATS_METRICS.namespace,
-        defaultDimensions: { Service: PATS_METRICS.service },
-        definitions: PATS_METRICS.definitions,
-        write: sink.write,
-      }),
-      ...options.overrides,
-    }),
+    patRouteDependencies(config, { ...writingTo(sink, config), ...options.overrides }),
   );
   return async (event) => {
     const result = (await handler(event, lambdaContext({ functionName: name }))) as HttpResult;
@@ -117,16 +121,7 @@ export function authorizerHandler(
   const sink = options.sink ?? new Sink();
   const config = loadConfig(env);
   const handler = createAuthorizerHandler(
-    authorizerDependencies(config, {
-      logger: new JsonLogger({ serviceName: 'pats-api', level: config.logLevel, write: sink.write }),
-      metrics: new EmfMetrics({
-        namespace: PATS_METRICS.namespace,
-        defaultDimensions: { Service: PATS_METRICS.service },
-        definitions: PATS_METRICS.definitions,
-        write: sink.write,
-      }),
-      ...options.overrides,
-    }),
+    authorizerDependencies(config, { ...writingTo(sink, config), ...options.overrides }),
   );
   return (authorization, routeKey = 'GET /api/v1/whoami') =>
     handler(
