@@ -7,7 +7,12 @@ const base = require('./jest.config.js');
 
 module.exports = {
   ...base,
-  roots: ['<rootDir>/test/lambda', '<rootDir>/test/integration'],
+  // Stryker runs, for each mutant, only the test files that import the mutated file (Jest's
+  // findRelatedTests). Jest follows imports only through files it has crawled, that is inside
+  // `roots`: the roots hold every folder a test reaches lambda/ through (test/support, local/,
+  // lib/), and testMatch picks the suites.
+  roots: ['<rootDir>/test', '<rootDir>/lambda', '<rootDir>/local', '<rootDir>/lib'],
+  testMatch: ['<rootDir>/test/lambda/**/*.test.ts', '<rootDir>/test/integration/**/*.test.ts'],
   // Left out, because they cover the whole request path and would run for nearly every mutant at
   // about 15 s a time: the Lambda entry points (wiring of the environment into the composition
   // root, covered piece by piece by the config and dependency suites) and the DynamoDB faults

@@ -30,8 +30,13 @@ describe('the list cursor', () => {
     ['no payload', 'v1.'],
     ['an extra part', `${encodeCursor(workspace, id)}.x`],
     ['not base64url', 'v1.@@@'],
+    // Node's base64url decoder skips characters outside the alphabet: a cursor with them around a
+    // genuine payload is still not one the service made.
+    ['a genuine payload after foreign characters', `v1.@@${encodeCursor(workspace, id).slice(3)}`],
+    ['a genuine payload before foreign characters', `${encodeCursor(workspace, id)}@@`],
     ['not JSON', `v1.${Buffer.from('nope').toString('base64url')}`],
     ['not a pair', forged([workspace])],
+    ['a pair with an extra element', forged([workspace, id, id])],
     ['an object', forged({ workspace, id })],
     ['an id that is not a UUID', forged([workspace, 'x'])],
     ['an id in upper case', forged([workspace, id.toUpperCase()])],
