@@ -1,9 +1,9 @@
 /**
- * Summarises Stryker's JSON report (reports/mutation/mutation.json) into docs/security.md, between
+ * Summarises the merged mutation results (stryker/incremental.json) into docs/security.md, between
  * the mutation markers: the score, the score per file, and every surviving mutant, so that each
  * can be killed by a sharper test or explained.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 type Mutant = {
@@ -15,7 +15,8 @@ type Mutant = {
 type Report = { files: Record<string, { source: string; mutants: Mutant[] }> };
 
 const ROOT = join(__dirname, '..');
-const report = JSON.parse(readFileSync(join(ROOT, 'reports', 'mutation', 'mutation.json'), 'utf8')) as Report;
+// The merged results of every part run so far (scripts/mutation.ts), not only the last run's.
+const report = JSON.parse(readFileSync(join(ROOT, 'stryker', 'incremental.json'), 'utf8')) as Report;
 
 const detected = (m: Mutant) => m.status === 'Killed' || m.status === 'Timeout';
 const undetected = (m: Mutant) => m.status === 'Survived' || m.status === 'NoCoverage';
@@ -25,8 +26,17 @@ const score = (mutants: Mutant[]) => {
 };
 
 const all = Object.values(report.files).flatMap((file) => file.mutants);
+// Files of lambda/ without results: the score covers the others only.
+const notRun = readdirSync(join(ROOT, 'lambda'), { recursive: true })
+  .map((path) => `lambda/${String(path)}`)
+  .filter((path) => path.endsWith('.ts') && !(path in report.files))
+  .sort();
 const lines = [
-  `Last run ${new Date().toISOString().slice(0, 10)}: **mutation score ${score(all).toFixed(1)} %** (${all.filter(detected).length} killed or timed out, ${all.filter(undetected).length} survived or not covered, of ${all.length} mutants).`,
+  `Last run ${new Date().toISOString().slice(0, 10)}: **mutation score ${score(all).toFixed(1)} %** (${all.filter(detected).length} killed or timed out, ${all.filter(undetected).length} survived or not covered, of ${all.length} mutants in ${Object.keys(report.files).length} files).`,
+  '',
+  notRun.length === 0
+    ? 'Every file of `lambda/` is in this result.'
+    : `Not in this result (${notRun.length} files): either nothing to mutate outside module-load code (types, the handlers' entry points; static mutants are ignored) or not mutated yet (\`npm run test:mutation -- --mutate <glob>\`): ${notRun.map((path) => `\`${path}\``).join(', ')}.`,
   '',
   '| file | score | survivors |',
   '|---|---|---|',

@@ -71,7 +71,8 @@ export async function authorize(
 ): Promise<Decision> {
   const value = input.authorization?.trim() ?? '';
   if (value === '') return { allow: false, reason: 'missing', tokenType: undefined };
-  const token = BEARER.exec(value)?.[1]?.trim();
+  // `value` is trimmed and ` +` takes the spaces after the scheme: the token has no blank at either end.
+  const token = BEARER.exec(value)?.[1];
   if (token === undefined) return { allow: false, reason: 'scheme', tokenType: undefined };
   return token.startsWith(TOKEN_PREFIX)
     ? authorizePat(token, input.requiredScopes, deps)
@@ -87,7 +88,7 @@ async function authorizePat(
     allow: false,
     reason,
     tokenType: 'pat',
-    ...(patId !== undefined ? { patId } : {}),
+    patId,
   });
   const locator = parsePatToken(token);
   if (locator === undefined) return refuse('malformed_pat');

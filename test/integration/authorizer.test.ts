@@ -96,6 +96,22 @@ describe('a PAT', () => {
     expect((await authorize(bearer(token))).isAuthorized).toBe(false);
   });
 
+  it('is refused from the very millisecond its expiresAt is no longer in the future', async () => {
+    const workspace = api.newWorkspace();
+    const expiresAt = '2027-03-04T05:06:07.890Z';
+    const { token, item } = formattedPatItem(workspace, { expiresAt });
+    await api.dynamo.put(api.tableName, item);
+    let now = Date.parse(expiresAt) - 1;
+    const clocked = authorizerHandler(api.env(), { overrides: { clock: { now: () => now } } });
+
+    const before = await clocked(bearer(token));
+    now += 1;
+    const at = await clocked(bearer(token));
+
+    expect(before.isAuthorized).toBe(true);
+    expect(at.isAuthorized).toBe(false);
+  });
+
   it('is refused on a route needing a scope it lacks, and allowed where it holds it', async () => {
     const workspace = api.newWorkspace();
     const reader = await api.create(workspace, { scopes: ['read'] });
@@ -229,6 +245,26 @@ describe('lastUsedAt', () => {
     expect(pat?.lastUsedAt).toBe(new Date(now).toISOString());
   });
 
+  it('is not written again, nor even attempted, by a use within the interval', async () => {
+    const workspace = api.newWorkspace();
+    const created = await api.create(workspace);
+    let now = Date.now();
+    const clocked = authorizerHandler(api.env({ DYNAMODB_ENDPOINT: proxy.endpoint }), {
+      overrides: { clock: { now: () => now } },
+    });
+    const attempts = proxy.attemptsOf('UpdateItem');
+
+    await clocked(bearer(created.token));
+    now += 59_999;
+    await clocked(bearer(created.token));
+    const attemptsWithinInterval = proxy.attemptsOf('UpdateItem') - attempts;
+    now += 2;
+    await clocked(bearer(created.token));
+
+    expect(attemptsWithinInterval).toBe(1);
+    expect(proxy.attemptsOf('UpdateItem') - attempts).toBe(2);
+  });
+
   it('never changes the answer when it cannot be written: logged and counted', async () => {
     const workspace = api.newWorkspace();
     const created = await api.create(workspace);
@@ -293,6 +329,42 @@ it('publishes one EMF document per decision: outcome and token type, the cold st
       TokenType: 'user',
       Authorization: 1,
     },
+  ]);
+});
+
+it('logs why it refused, in the vocabulary of docs/operations.md, with the PAT once it was found', async () => {
+  const workspace = api.newWorkspace();
+  const reader = await api.create(workspace, { scopes: ['read'] });
+  const other = await api.create(workspace);
+  const expired = formattedPatItem(workspace, { expiresAt: new Date(Date.now() - 1000).toISOString() });
+  await api.dynamo.put(api.tableName, expired.item);
+  const before = sink.lines.length;
+
+  await authorize(undefined);
+  await authorize('   ');
+  await authorize(`Basic ${reader.token}`);
+  await authorize(bearer(withTypo(reader.token, 30)));
+  await authorize(bearer(relocated(reader.token, { workspaceId: workspace, id: api.newWorkspace() })));
+  await authorize(bearer(relocated(reader.token, { workspaceId: workspace, id: other.id })));
+  await authorize(bearer(expired.token));
+  await authorize(bearer(reader.token), 'GET /api/v1/reports');
+  await authorize(bearer('not-a-token'));
+
+  const decisions = sink
+    .records()
+    .slice(before)
+    .filter((record) => record.message === 'authorization')
+    .map((record) => [record.outcome, record.tokenType, record.reason, record.patId]);
+  expect(decisions).toEqual([
+    ['deny', undefined, 'missing', undefined],
+    ['deny', undefined, 'missing', undefined],
+    ['deny', undefined, 'scheme', undefined],
+    ['deny', 'pat', 'malformed_pat', undefined],
+    ['deny', 'pat', 'unknown_pat', undefined],
+    ['deny', 'pat', 'hash_mismatch', other.id],
+    ['deny', 'pat', 'expired', expired.item.id],
+    ['deny', 'pat', 'scope', reader.id],
+    ['deny', 'user', 'jwt', undefined],
   ]);
 });
 
