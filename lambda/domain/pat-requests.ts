@@ -143,17 +143,9 @@ export function parseRfc3339(text: string): number | undefined {
     second,
     Number(fraction.padEnd(3, '0').slice(0, 3)),
   );
-  const check = new Date(local);
-  if (
-    check.getUTCFullYear() !== year ||
-    check.getUTCMonth() !== (month as number) - 1 ||
-    check.getUTCDate() !== day ||
-    check.getUTCHours() !== hour ||
-    check.getUTCMinutes() !== minute ||
-    check.getUTCSeconds() !== second
-  ) {
-    return undefined;
-  }
+  // A field out of range rolls over into the next (30 February becomes 2 March, year 0099 becomes
+  // 1999): the date-time exists only when it reads back as written.
+  if (new Date(local).toISOString().slice(0, 19) !== `${y}-${mo}-${d}T${h}:${mi}:${s}`) return undefined;
   if (zulu !== undefined) return local;
   if (Number(oh) > 23 || Number(om) > 59) return undefined;
   const offset = (Number(oh) * 60 + Number(om)) * 60_000;
