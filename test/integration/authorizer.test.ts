@@ -178,14 +178,21 @@ describe('failing closed', () => {
     const created = await api.create(workspace);
     await proxy.stop();
 
+    const before = sink.lines.length;
+
     await expect(authorize(bearer(created.token))).rejects.toThrow('The credential could not be checked.');
-    expect(
-      sink
-        .records()
-        .filter((record) => record.message === 'authorization failed')
-        .at(-1),
-    ).toMatchObject({
+    const records = sink.records().slice(before);
+    expect(records.find((record) => record.message === 'authorization failed')).toMatchObject({
+      level: 'ERROR',
       outcome: 'error',
+      routeKey: 'GET /api/v1/whoami',
+      latencyMs: expect.any(Number),
+      dependency: 'dynamodb',
+    });
+    expect(records.find((record) => '_aws' in record)).toMatchObject({
+      Outcome: 'error',
+      TokenType: 'none',
+      Authorization: 1,
     });
   });
 
@@ -330,6 +337,56 @@ it('publishes one EMF document per decision: outcome and token type, the cold st
       Authorization: 1,
     },
   ]);
+});
+
+it('logs who was let in, where, and how long the decision took: the PAT and its workspace, or the user', async () => {
+  const workspace = api.newWorkspace();
+  const created = await api.create(workspace, { scopes: ['read', 'write'] });
+  const user = api.token([workspace], { sub: 'alice' });
+  const expiredUser = api.issuer.sign(api.issuer.claims({ exp: Math.floor(Date.now() / 1000) - 60 }));
+  const before = sink.lines.length;
+
+  await authorize(bearer(created.token), 'GET /api/v1/reports');
+  await authorize(bearer(user));
+  await authorize(bearer(expiredUser));
+
+  const [pat, jwt, refused] = sink
+    .records()
+    .slice(before)
+    .filter((record) => record.message === 'authorization');
+  const common = {
+    requestId: expect.any(String),
+    latencyMs: expect.any(Number),
+    cold_start: false,
+    function_name: 'authorizer',
+    function_memory_size: '512',
+    function_request_id: expect.any(String),
+  };
+  expect(pat).toMatchObject({
+    ...common,
+    routeKey: 'GET /api/v1/reports',
+    outcome: 'allow',
+    tokenType: 'pat',
+    subject: 'user-1',
+    workspaceId: workspace,
+    patId: created.id,
+  });
+  expect(jwt).toMatchObject({
+    ...common,
+    routeKey: 'GET /api/v1/whoami',
+    outcome: 'allow',
+    tokenType: 'user',
+    subject: 'alice',
+  });
+  expect(jwt).not.toHaveProperty('workspaceId');
+  expect(jwt).not.toHaveProperty('patId');
+  expect(refused).toMatchObject({
+    ...common,
+    outcome: 'deny',
+    tokenType: 'user',
+    reason: 'jwt',
+    detail: 'expired',
+  });
 });
 
 it('logs why it refused, in the vocabulary of docs/operations.md, with the PAT once it was found', async () => {
