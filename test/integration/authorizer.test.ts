@@ -155,13 +155,14 @@ describe('a PAT', () => {
 
 describe('a user JWT', () => {
   it('is allowed as its user, with its workspaces, whatever scopes the route needs', async () => {
-    const token = api.token(['11111111-1111-4111-8111-111111111111'], { sub: 'alice' });
+    const workspaces = ['11111111-1111-4111-8111-111111111111', '22222222-2222-4222-8222-222222222222'];
+    const token = api.token(workspaces, { sub: 'alice' });
 
     const result = await authorize(bearer(token), 'GET /api/v1/reports');
 
     expect(result).toEqual({
       isAuthorized: true,
-      context: { tokenType: 'user', subject: 'alice', workspaces: '11111111-1111-4111-8111-111111111111' },
+      context: { tokenType: 'user', subject: 'alice', workspaces: workspaces.join(' ') },
     });
   });
 
