@@ -56,6 +56,26 @@ describe('UuidV7Generator', () => {
     expect(new Set(made).size).toBe(made.length);
   });
 
+  it('stamps up to 4096 ids of one millisecond with that millisecond, and only then borrows the next', () => {
+    const now = 0x01936d3a7c00;
+    const ids = new UuidV7Generator(() => now, fixedRandom(0));
+    const made = Array.from({ length: 4097 }, () => ids.next());
+    const millisecondOf = (id: string) => Number.parseInt(id.replace(/-/g, '').slice(0, 12), 16);
+
+    expect(made.slice(0, 4096).every((id) => millisecondOf(id) === now)).toBe(true);
+    expect(millisecondOf(made[4096] as string)).toBe(now + 1);
+  });
+
+  it('starts the count of each millisecond from random bits (RFC 9562, 6.2, method 1)', () => {
+    let now = 1_700_000_000_000;
+    const ids = new UuidV7Generator(() => now, fixedRandom(0xff));
+    ids.next();
+    now += 1;
+
+    // rand_a (the 12 bits after the version digit) from the random bytes: 0x7ff, the top bit clear.
+    expect(ids.next().slice(15, 18)).toBe('7ff');
+  });
+
   it('never goes back in time when the clock does', () => {
     let now = 1_700_000_000_000;
     const ids = new UuidV7Generator(() => now, fixedRandom(0));
