@@ -163,9 +163,10 @@ describe('500', () => {
       api.sink.records().find((record) => record.level === 'ERROR' && record.patId === item.id),
     ).toMatchObject({
       status: 500,
+      code: 'internal_error',
       key: { workspaceId: workspace, id: item.id },
       problems: ['name is missing'],
-      error: { name: 'CorruptPatItemError' },
+      error: { name: 'CorruptPatItemError', message: 'Stored PAT item is invalid: name is missing' },
     });
   });
 
