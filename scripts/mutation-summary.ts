@@ -15,7 +15,8 @@ type Mutant = {
 type Report = { files: Record<string, { source: string; mutants: Mutant[] }> };
 
 const ROOT = join(__dirname, '..');
-// The merged results of every part run so far (scripts/mutation.ts), not only the last run's.
+// Every part run so far, not only the last run's: Stryker keeps the results of files outside
+// `--mutate` in its incremental file.
 const report = JSON.parse(readFileSync(join(ROOT, 'stryker', 'incremental.json'), 'utf8')) as Report;
 
 const detected = (m: Mutant) => m.status === 'Killed' || m.status === 'Timeout';

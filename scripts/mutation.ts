@@ -6,22 +6,15 @@
  * Stryker makes (one per mutant): this starts one for the whole mutation run instead, and the
  * global set-up uses it (`TEST_DYNAMODB_ENDPOINT`). Incremental: `stryker/incremental.json`
  * (committed) lets a rerun after a small change test only the mutants that changed. Arguments go
- * to `stryker run`: `-- --mutate 'lambda/domain/*.ts'` runs one part, and its results are
- * merged into the incremental file (scripts/mutation-merge.ts), which the summary reads.
+ * to `stryker run`: `-- --mutate 'lambda/domain/*.ts'` runs one part; Stryker keeps the results of
+ * the other files in the incremental file, which the summary reads.
  */
 
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startDynamoDbLocal } from '../local/store/dynamodb-local';
-import { type MutationReport, mergeReports } from './mutation-merge';
 
 const ROOT = join(__dirname, '..');
-const INCREMENTAL = join(ROOT, 'stryker', 'incremental.json');
-const REPORT = join(ROOT, 'reports', 'mutation', 'mutation.json');
-
-const readReport = (path: string): MutationReport | undefined =>
-  existsSync(path) ? (JSON.parse(readFileSync(path, 'utf8')) as MutationReport) : undefined;
 
 async function main(): Promise<number> {
   const store = await startDynamoDbLocal({ port: 0 });
@@ -31,8 +24,6 @@ async function main(): Promise<number> {
       TEST_DYNAMODB_ENDPOINT: `http://127.0.0.1:${store.port}`,
       AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
     };
-    // Read before Stryker overwrites it with the results of this run's files only.
-    const before = readReport(INCREMENTAL);
     const started = Date.now();
     const stryker = spawnSync('npx', ['stryker', 'run', ...process.argv.slice(2)], {
       cwd: ROOT,
@@ -41,10 +32,6 @@ async function main(): Promise<number> {
     });
     process.stderr.write(`stryker took ${Math.round((Date.now() - started) / 60_000)} min\n`);
     if (stryker.status !== 0) return stryker.status ?? 1;
-    const report = readReport(REPORT);
-    if (report === undefined) throw new Error(`Stryker wrote no JSON report at ${REPORT}`);
-    const merged = mergeReports(before, report, (path) => existsSync(join(ROOT, path)));
-    writeFileSync(INCREMENTAL, `${JSON.stringify(merged)}\n`);
     const summary = spawnSync('npx', ['tsx', join('scripts', 'mutation-summary.ts')], {
       cwd: ROOT,
       stdio: 'inherit',
