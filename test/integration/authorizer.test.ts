@@ -1,3 +1,4 @@
+import { emfDirective, emfDocuments } from '../support/emf';
 import { FaultProxy } from '../support/fault-proxy';
 import { type Authorize, authorizerHandler, bodyOf, Sink } from '../support/harness';
 import { TestIssuer } from '../support/issuer';
@@ -300,27 +301,17 @@ it('publishes one EMF document per decision: outcome and token type, the cold st
   await authorizeFresh(bearer(created.token));
   await authorizeFresh(bearer('not-a-token'));
 
-  const documents = fresh
-    .records()
-    .filter((record) => '_aws' in record)
-    .map(({ _aws, DynamoDbLatency, ...rest }) => ({
-      directives: (_aws as { CloudWatchMetrics: unknown[] }).CloudWatchMetrics,
-      latency: typeof DynamoDbLatency,
-      ...rest,
-    }));
-  const directive = (dimensions: string[], name: string, unit: string) => ({
-    Namespace: 'PatsApi',
-    Dimensions: [dimensions],
-    Metrics: [{ Name: name, Unit: unit }],
-  });
-  expect(documents).toEqual([
+  expect(emfDocuments(fresh)).toEqual([
     {
-      directives: [
-        directive(['Service', 'Route'], 'DynamoDbLatency', 'Milliseconds'),
-        directive(['Service', 'Outcome', 'TokenType'], 'Authorization', 'Count'),
-        directive(['Service', 'Route'], 'ColdStart', 'Count'),
-      ],
-      latency: 'object',
+      _aws: {
+        Timestamp: 'T',
+        CloudWatchMetrics: [
+          emfDirective(['Service', 'Route'], 'DynamoDbLatency', 'Milliseconds'),
+          emfDirective(['Service', 'Outcome', 'TokenType'], 'Authorization', 'Count'),
+          emfDirective(['Service', 'Route'], 'ColdStart', 'Count'),
+        ],
+      },
+      DynamoDbLatency: 'object',
       Service: 'pats-api',
       Route: 'authorizer',
       Outcome: 'allow',
@@ -329,8 +320,10 @@ it('publishes one EMF document per decision: outcome and token type, the cold st
       ColdStart: 1,
     },
     {
-      directives: [directive(['Service', 'Outcome', 'TokenType'], 'Authorization', 'Count')],
-      latency: 'undefined',
+      _aws: {
+        Timestamp: 'T',
+        CloudWatchMetrics: [emfDirective(['Service', 'Outcome', 'TokenType'], 'Authorization', 'Count')],
+      },
       Service: 'pats-api',
       Route: 'authorizer',
       Outcome: 'deny',

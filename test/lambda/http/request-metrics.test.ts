@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Sink } from '../../support/harness';
+import { emfDirective as directive, emfDocuments as documentsSince } from '../../support/emf';
 import { type PatApi, startPatApi } from '../../support/pat-api';
 import { legacyPatItem } from '../../support/pats';
 
@@ -15,32 +15,6 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await api.stop();
-});
-
-/** The EMF documents written from `before` on, with their time and latency values made comparable. */
-function documentsSince(sink: Sink, before: number) {
-  return sink
-    .records()
-    .slice(before)
-    .filter((record) => '_aws' in record)
-    .map((document) => {
-      const { _aws, DynamoDbLatency, ...rest } = document as {
-        _aws: { Timestamp: unknown };
-        DynamoDbLatency?: unknown;
-      };
-      expect(_aws.Timestamp).toEqual(expect.any(Number));
-      return {
-        ...rest,
-        _aws: { ..._aws, Timestamp: 'T' },
-        ...(DynamoDbLatency !== undefined ? { DynamoDbLatency: typeof DynamoDbLatency } : {}),
-      };
-    });
-}
-
-const directive = (dimensions: string[], name: string, unit: 'Count' | 'Milliseconds') => ({
-  Namespace: 'PatsApi',
-  Dimensions: [dimensions],
-  Metrics: [{ Name: name, Unit: unit }],
 });
 
 it('publishes the first read of a handler with its route, outcome, cold start and DynamoDB latency', async () => {
