@@ -99,10 +99,12 @@ export function createAuthorizerHandler(deps: AuthorizerDependencies) {
   };
 }
 
-/** The Authorization header, the authorizer's first identity source. */
+/**
+ * The Authorization header as the first identity source carries it. Only the identity sources
+ * decide, because they alone key API Gateway's result cache: a decision taken on anything else
+ * would be served from the cache to requests that differ in it. A hand-written event without
+ * them (a direct invocation) is refused like a request without the header.
+ */
 function authorizationOf(event: APIGatewayRequestAuthorizerEventV2): string | undefined {
-  for (const [name, value] of Object.entries(event.headers ?? {})) {
-    if (name.toLowerCase() === 'authorization') return value;
-  }
   return event.identitySource?.[0];
 }

@@ -1,3 +1,4 @@
+import { authorizerEvent } from '../../local/aws-payloads';
 import { emfDirective, emfDocuments } from '../support/emf';
 import { FaultProxy } from '../support/fault-proxy';
 import { type Authorize, authorizerHandler, bodyOf, Sink } from '../support/harness';
@@ -190,6 +191,7 @@ describe('failing closed', () => {
       routeKey: 'GET /api/v1/whoami',
       latencyMs: expect.any(Number),
       dependency: 'dynamodb',
+      error: { name: 'ServiceUnavailableError', message: expect.stringContaining('temporarily unavailable') },
     });
     expect(records.find((record) => '_aws' in record)).toMatchObject({
       Outcome: 'error',
@@ -417,6 +419,77 @@ it('logs why it refused, in the vocabulary of docs/operations.md, with the PAT o
     ['deny', 'pat', 'scope', reader.id],
     ['deny', 'user', 'jwt', undefined],
   ]);
+});
+
+it('logs how long each decision took on its clock, from the event to the answer, whether it allowed, denied or failed', async () => {
+  const workspace = api.newWorkspace();
+  const created = await api.create(workspace);
+  // A stopped clock: the first reading is the event's arrival, every later one 25 ms on.
+  const arrival = Date.now();
+  let readings = 0;
+  const clock = { now: () => arrival + (readings++ === 0 ? 0 : 25) };
+  const clocked = authorizerHandler(
+    api.env({ DYNAMODB_ENDPOINT: proxy.endpoint, DYNAMODB_MAX_ATTEMPTS: '1' }),
+    {
+      sink,
+      overrides: { clock },
+    },
+  );
+  const before = sink.lines.length;
+  const decide = async (authorization: string) => {
+    readings = 0;
+    await clocked(authorization).catch(() => undefined);
+  };
+
+  await decide(bearer(created.token));
+  await decide(bearer(withTypo(created.token, 30)));
+  await proxy.stop();
+  await decide(bearer(created.token));
+
+  const latencies = sink
+    .records()
+    .slice(before)
+    .filter((record) => record.message === 'authorization' || record.message === 'authorization failed')
+    .map((record) => [record.outcome, record.latencyMs]);
+  expect(latencies).toEqual([
+    ['allow', 25],
+    ['deny', 25],
+    ['error', 25],
+  ]);
+});
+
+describe('the event', () => {
+  it("decides on the identity sources alone, the values API Gateway's result cache is keyed by", async () => {
+    const workspace = api.newWorkspace();
+    const created = await api.create(workspace);
+    const event = authorizerEvent({
+      routeKey: 'GET /api/v1/whoami',
+      rawPath: '/api/v1/whoami',
+      headers: { authorization: bearer(created.token) },
+    });
+
+    const fromHeader = await authorize.invoke({ ...event, identitySource: ['', 'GET /api/v1/whoami'] });
+    const fromIdentitySource = await authorize.invoke({ ...event, headers: {} });
+
+    expect(fromHeader.isAuthorized).toBe(false);
+    expect(fromIdentitySource.isAuthorized).toBe(true);
+  });
+
+  it('refuses a hand-written event without identity sources as a request without credentials, not as a failure', async () => {
+    const { identitySource: _, ...event } = authorizerEvent({
+      routeKey: 'GET /api/v1/whoami',
+      rawPath: '/api/v1/whoami',
+      headers: {},
+    });
+    const before = sink.lines.length;
+
+    const result = await authorize.invoke(event as typeof event & { identitySource: string[] });
+
+    expect(result).toEqual({ isAuthorized: false, context: {} });
+    expect(sink.records().slice(before)).toContainEqual(
+      expect.objectContaining({ message: 'authorization', outcome: 'deny', reason: 'missing' }),
+    );
+  });
 });
 
 it('logs one line per decision, never the token, the header or a hash', async () => {

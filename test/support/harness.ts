@@ -1,4 +1,4 @@
-import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import type { APIGatewayProxyEventV2, APIGatewayRequestAuthorizerEventV2 } from 'aws-lambda';
 import { EmfMetrics, PATS_METRICS } from '../../lambda/adapters/emf-metrics';
 import { JsonLogger, type LogLevel } from '../../lambda/adapters/json-logger';
 import {
@@ -107,7 +107,11 @@ export function routeHandler(
 }
 
 /** What the authorizer is asked: an Authorization header (or none) on a route. */
-export type Authorize = (authorization: string | undefined, routeKey?: string) => Promise<AuthorizerResult>;
+export interface Authorize {
+  (authorization: string | undefined, routeKey?: string): Promise<AuthorizerResult>;
+  /** The same handler given `event` as it is: events API Gateway would not send. */
+  readonly invoke: (event: APIGatewayRequestAuthorizerEventV2) => Promise<AuthorizerResult>;
+}
 
 /**
  * The credential authorizer's production handler, configured from `env` as the Lambda reads its
@@ -123,15 +127,17 @@ export function authorizerHandler(
   const handler = createAuthorizerHandler(
     authorizerDependencies(config, { ...writingTo(sink, config), ...options.overrides }),
   );
-  return (authorization, routeKey = 'GET /api/v1/whoami') =>
-    handler(
+  const invoke = (event: APIGatewayRequestAuthorizerEventV2) =>
+    handler(event, lambdaContext({ functionName: 'authorizer' }));
+  const authorize = (authorization: string | undefined, routeKey = 'GET /api/v1/whoami') =>
+    invoke(
       authorizerEvent({
         routeKey,
         rawPath: routeKey.split(' ')[1] ?? '/',
         headers: authorization === undefined ? {} : { authorization },
       }),
-      lambdaContext({ functionName: 'authorizer' }),
     );
+  return Object.assign(authorize, { invoke });
 }
 
 export interface RouteEventOptions {
