@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { bodyOf } from '../support/harness';
+import { DynamoDbPatRepository } from '../../lambda/adapters/pat-repository';
+import type { PatRepository } from '../../lambda/domain/ports';
+import { bodyOf, routeEvent, routeHandler } from '../support/harness';
 import { type CreatedPat, type PatApi, startPatApi } from '../support/pat-api';
 import { legacyPatItem } from '../support/pats';
 
@@ -96,6 +98,29 @@ it('lets exactly one of two concurrent rotations of one PAT through: one 201, on
   const winner = results.find(({ data }) => data !== undefined)?.data;
   const listed = bodyOf<{ data: Array<{ id: string }> }>(await api.call('listPats', { workspace }));
   expect(listed.data.map((pat) => pat.id)).toEqual([winner?.id]);
+});
+
+it('answers 404 and creates nothing when the PAT is revoked after it was read, before the rotation is written', async () => {
+  const workspace = api.newWorkspace();
+  const old = await api.create(workspace);
+  const stored = new DynamoDbPatRepository({ client: api.dynamo.client, tableName: api.tableName });
+  // The revoke lands between the rotation's read and its transaction.
+  const revokedAfterRead: PatRepository = Object.assign(Object.create(stored) as PatRepository, {
+    findById: async (workspaceId: string, id: string) => {
+      const found = await stored.findById(workspaceId, id);
+      await api.call('revokePat', { workspace, id: old.id });
+      return found;
+    },
+  });
+  const rotateRacing = routeHandler('rotatePat', api.env(), { overrides: { repository: revokedAfterRead } });
+
+  const result = await rotateRacing(
+    routeEvent('rotatePat', { workspace, id: old.id, token: api.token([workspace]) }),
+  );
+
+  expect(result.statusCode).toBe(404);
+  const listed = bodyOf<{ data: unknown[] }>(await api.call('listPats', { workspace }));
+  expect(listed.data).toEqual([]);
 });
 
 it('refuses a body field other than expiresAt, and an expiry beyond the maximum', async () => {
