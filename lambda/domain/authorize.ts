@@ -101,7 +101,9 @@ async function authorizePat(
   if (!requiredScopes.every((scope) => pat.scopes.includes(scope))) return refuse('scope', pat.id);
 
   const intervalMs = deps.lastUsedIntervalSeconds * 1000;
-  if (pat.lastUsedAt === undefined || !(Date.parse(pat.lastUsedAt) > now - intervalMs)) {
+  // Written when absent or older than the interval, the same test as the update's condition, so
+  // a use exactly one interval on neither writes nor makes an attempt bound to fail.
+  if (pat.lastUsedAt === undefined || !(Date.parse(pat.lastUsedAt) >= now - intervalMs)) {
     try {
       await deps.credentials.touchLastUsed(
         pat.workspaceId,
