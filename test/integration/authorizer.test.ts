@@ -153,6 +153,16 @@ describe('a PAT', () => {
     expect(truncated).toEqual({ isAuthorized: false, context: {} });
     expect(proxy.attemptsOf('GetItem')).toBe(reads);
   });
+
+  it('is refused, not an error, when its stored hash is not a SHA-256 in hex (another length)', async () => {
+    const workspace = api.newWorkspace();
+    const stored = formattedPatItem(workspace);
+    await api.dynamo.put(api.tableName, { ...stored.item, tokenHash: 'sha256:0a1b' });
+
+    const result = await authorize(bearer(stored.token));
+
+    expect(result).toEqual({ isAuthorized: false, context: {} });
+  });
 });
 
 describe('a user JWT', () => {
