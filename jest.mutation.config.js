@@ -5,6 +5,12 @@
  */
 const base = require('./jest.config.js');
 
+// MUTATION_SCOPE=unit leaves test/integration/ out: every mutant of an adapter is "related" to
+// all eight integration suites (they reach it through the composition root), and loading them
+// costs about ten seconds a mutant here, against one or two for the adapter's own suite. The
+// score it gives is a lower bound (fewer tests can only kill fewer mutants).
+const unitOnly = process.env.MUTATION_SCOPE === 'unit';
+
 module.exports = {
   ...base,
   // Stryker runs, for each mutant, only the test files that import the mutated file (Jest's
@@ -12,7 +18,10 @@ module.exports = {
   // `roots`: the roots hold every folder a test reaches lambda/ through (test/support, local/,
   // lib/), and testMatch picks the suites.
   roots: ['<rootDir>/test', '<rootDir>/lambda', '<rootDir>/local', '<rootDir>/lib'],
-  testMatch: ['<rootDir>/test/lambda/**/*.test.ts', '<rootDir>/test/integration/**/*.test.ts'],
+  testMatch: [
+    '<rootDir>/test/lambda/**/*.test.ts',
+    ...(unitOnly ? [] : ['<rootDir>/test/integration/**/*.test.ts']),
+  ],
   // Left out, because they cover the whole request path and would run for nearly every mutant at
   // about 15 s a time: the Lambda entry points (wiring of the environment into the composition
   // root, covered piece by piece by the config and dependency suites) and the DynamoDB faults

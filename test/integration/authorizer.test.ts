@@ -193,7 +193,10 @@ describe('failing closed', () => {
 
     const before = sink.lines.length;
 
-    await expect(authorize(bearer(created.token))).rejects.toThrow('The credential could not be checked.');
+    await expect(authorize(bearer(created.token))).rejects.toMatchObject({
+      name: 'AuthorizerUnavailableError',
+      message: 'The credential could not be checked.',
+    });
     const records = sink.records().slice(before);
     expect(records.find((record) => record.message === 'authorization failed')).toMatchObject({
       level: 'ERROR',
@@ -487,15 +490,11 @@ describe('the event', () => {
     expect(fromIdentitySource.isAuthorized).toBe(true);
   });
 
-  it('refuses a hand-written event without identity sources as a request without credentials, not as a failure', async () => {
-    const { identitySource: _, ...event } = authorizerEvent({
-      routeKey: 'GET /api/v1/whoami',
-      rawPath: '/api/v1/whoami',
-      headers: {},
-    });
+  it('refuses a minimal hand-written event, without identity sources or request context, as a request without credentials', async () => {
+    const event = { version: '2.0', type: 'REQUEST', routeKey: 'GET /api/v1/whoami', headers: {} };
     const before = sink.lines.length;
 
-    const result = await authorize.invoke(event as typeof event & { identitySource: string[] });
+    const result = await authorize.invoke(event as unknown as Parameters<Authorize['invoke']>[0]);
 
     expect(result).toEqual({ isAuthorized: false, context: {} });
     expect(sink.records().slice(before)).toContainEqual(
