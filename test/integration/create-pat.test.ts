@@ -110,16 +110,21 @@ it.each([
   ['JSON nested too deep', '{"name":"a","scopes":[[[[["read"]]]]]}'],
   ['a JSON array', '[]'],
   ['empty', ''],
-])('answers invalid_body for a body that is %s', async (_, body) => {
-  const result = await api.call('createPat', {
-    workspace: api.newWorkspace(),
-    body,
-    contentType: 'application/json',
-  });
+])(
+  'answers invalid_body for a body that is %s, first at the root pointer, which the message names',
+  async (_, body) => {
+    const result = await api.call('createPat', {
+      workspace: api.newWorkspace(),
+      body,
+      contentType: 'application/json',
+    });
 
-  expect(result.statusCode).toBe(400);
-  expect(bodyOf(result)).toMatchObject({ code: 'invalid_body' });
-});
+    expect(result.statusCode).toBe(400);
+    const answer = bodyOf<{ code: string; message: string; errors: unknown[] }>(result);
+    expect(answer.code).toBe('invalid_body');
+    expect(answer.errors[0]).toEqual({ field: '', message: answer.message });
+  },
+);
 
 it('reads a body API Gateway passed base64-encoded', async () => {
   const workspace = api.newWorkspace();
