@@ -37,36 +37,43 @@ export abstract class ApiError extends Error {
 /** The realm of every `WWW-Authenticate` challenge (RFC 6750). */
 export const REALM = 'pats-api';
 
-/** Why a bearer credential was refused; drives the `WWW-Authenticate` challenge (RFC 6750). */
-export interface UnauthorizedDetails {
-  /** False when the request carried no bearer credential at all: the challenge then names no error. */
-  readonly credentialsSent: boolean;
-  /** A fixed, secret-free phrase for `error_description`; never derived from the token. */
-  readonly description?: string;
-  /** A coarse reason class for logs and metrics (never the token itself). */
-  readonly reason: string;
-}
+/**
+ * Why a bearer credential was refused; drives the `WWW-Authenticate` challenge (RFC 6750). A
+ * request without a bearer credential gets a challenge naming no error; a refused credential's
+ * challenge always says why.
+ */
+export type UnauthorizedDetails =
+  | {
+      readonly credentialsSent: false;
+      /** A coarse reason class for logs and metrics (never the token itself). */
+      readonly reason: string;
+    }
+  | {
+      readonly credentialsSent: true;
+      /** A fixed, secret-free phrase for `error_description`; never derived from the token. */
+      readonly description: string;
+      readonly reason: string;
+    };
 
 export class UnauthorizedError extends ApiError {
   readonly statusCode = 401;
   readonly code = 'unauthorized';
-  readonly credentialsSent: boolean;
-  readonly description: string | undefined;
-  readonly reason: string;
+  readonly details: UnauthorizedDetails;
 
   constructor(message: string, details: UnauthorizedDetails, options?: { cause?: unknown }) {
     super(message, options);
-    this.credentialsSent = details.credentialsSent;
-    this.description = details.description;
-    this.reason = details.reason;
+    this.details = details;
+  }
+
+  get reason(): string {
+    return this.details.reason;
   }
 
   override get headers() {
-    if (!this.credentialsSent) return { 'www-authenticate': `Bearer realm="${REALM}"` };
+    if (!this.details.credentialsSent) return { 'www-authenticate': `Bearer realm="${REALM}"` };
     // Descriptions are fixed phrases from this codebase, never token text, so no quoting is needed.
-    const description = this.description ?? 'The access token is invalid';
     return {
-      'www-authenticate': `Bearer realm="${REALM}", error="invalid_token", error_description="${description}"`,
+      'www-authenticate': `Bearer realm="${REALM}", error="invalid_token", error_description="${this.details.description}"`,
     };
   }
 
