@@ -206,6 +206,120 @@ describe('replace', () => {
   });
 });
 
+describe('findCredential', () => {
+  it('returns what the authorizer compares: the metadata and the token hash', async () => {
+    const workspaceId = randomUUID();
+    const item = newItem(workspaceId, { tokenHash: 'a1'.repeat(32) });
+    await repository.create(item, 10);
+
+    const credential = await repository.findCredential(workspaceId, item.id);
+
+    expect(credential).toEqual({
+      workspaceId,
+      id: item.id,
+      name: item.name,
+      scopes: item.scopes,
+      tokenHash: item.tokenHash,
+      expiresAt: item.expiresAt,
+      lastUsedAt: undefined,
+      createdBy: item.createdBy,
+    });
+  });
+
+  it('returns undefined for an unknown id, and for the id in another workspace', async () => {
+    const item = newItem(randomUUID());
+    await repository.create(item, 10);
+
+    await expect(repository.findCredential(item.workspaceId, ids.next())).resolves.toBeUndefined();
+    await expect(repository.findCredential(randomUUID(), item.id)).resolves.toBeUndefined();
+  });
+
+  it('refuses as corrupt an item without a token hash, naming its key', async () => {
+    const workspaceId = randomUUID();
+    const { tokenHash: _hash, ...withoutHash } = newItem(workspaceId);
+    await dynamo.put(tableName, withoutHash);
+
+    const failure = await repository
+      .findCredential(workspaceId, withoutHash.id)
+      .catch((error: unknown) => error);
+
+    expect(failure).toBeInstanceOf(CorruptPatItemError);
+    expect((failure as CorruptPatItemError).message).toContain('tokenHash is missing');
+    expect((failure as CorruptPatItemError).logFields()).toEqual({
+      key: { workspaceId, id: withoutHash.id },
+      problems: ['tokenHash is missing'],
+    });
+  });
+});
+
+describe('touchLastUsed', () => {
+  const lastUsedAt = async (workspaceId: string, id: string) =>
+    (await repository.findById(workspaceId, id))?.lastUsedAt;
+
+  it('writes lastUsedAt when the PAT has none', async () => {
+    const item = newItem(randomUUID());
+    await repository.create(item, 10);
+
+    const written = await repository.touchLastUsed(
+      item.workspaceId,
+      item.id,
+      '2026-01-05T00:00:00.000Z',
+      '2026-01-04T23:59:00.000Z',
+    );
+
+    expect(written).toBe(true);
+    await expect(lastUsedAt(item.workspaceId, item.id)).resolves.toBe('2026-01-05T00:00:00.000Z');
+  });
+
+  it('writes again only when the stored value is older than notBefore', async () => {
+    const item = newItem(randomUUID(), {});
+    await repository.create(item, 10);
+    await repository.touchLastUsed(
+      item.workspaceId,
+      item.id,
+      '2026-01-05T00:00:00.000Z',
+      '2026-01-04T23:59:00.000Z',
+    );
+
+    const atTheBound = await repository.touchLastUsed(
+      item.workspaceId,
+      item.id,
+      '2026-01-05T00:01:00.000Z',
+      '2026-01-05T00:00:00.000Z',
+    );
+    const past = await repository.touchLastUsed(
+      item.workspaceId,
+      item.id,
+      '2026-01-05T00:01:00.001Z',
+      '2026-01-05T00:00:00.001Z',
+    );
+
+    expect([atTheBound, past]).toEqual([false, true]);
+    await expect(lastUsedAt(item.workspaceId, item.id)).resolves.toBe('2026-01-05T00:01:00.001Z');
+  });
+
+  it('never brings back a revoked PAT: nothing is written for a key that holds none', async () => {
+    const item = newItem(randomUUID());
+
+    const written = await repository.touchLastUsed(
+      item.workspaceId,
+      item.id,
+      '2026-01-05T00:00:00.000Z',
+      '2026-01-04T23:59:00.000Z',
+    );
+
+    expect(written).toBe(false);
+    const { Item } = await dynamo.client.send(
+      new GetCommand({
+        TableName: tableName,
+        Key: { workspaceId: item.workspaceId, id: item.id },
+        ConsistentRead: true,
+      }),
+    );
+    expect(Item).toBeUndefined();
+  });
+});
+
 describe('toPatRecord', () => {
   const key = { workspaceId: 'w', id: 'p' };
   const complete = {
