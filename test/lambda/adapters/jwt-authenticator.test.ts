@@ -230,6 +230,60 @@ describe('refused tokens (401 with an invalid_token challenge)', () => {
   });
 });
 
+describe('the Authorization header', () => {
+  let authenticator: JwtAuthenticator;
+  beforeAll(() => {
+    authenticator = authenticatorFor();
+  });
+
+  async function verdictOf(authorization: string | undefined): Promise<Verdict> {
+    try {
+      await authenticator.authenticate(authorization);
+      return { statusCode: 200, headers: {} };
+    } catch (error) {
+      if (!(error instanceof ApiError)) throw error;
+      return { statusCode: error.statusCode, reason: error.logFields().reason, headers: error.headers };
+    }
+  }
+
+  it.each([
+    ['absent', undefined, 'missing'],
+    ['empty', '', 'missing'],
+    ['blank', '  \t ', 'missing'],
+    ['of another scheme', 'Basic dXNlcjpwYXNz', 'scheme'],
+    ['the scheme alone', 'Bearer', 'scheme'],
+  ])(
+    'refuses a header %s with a challenge naming no error (no bearer credential was sent)',
+    async (_, header, reason) => {
+      await expect(verdictOf(header)).resolves.toEqual({
+        statusCode: 401,
+        reason,
+        headers: { 'www-authenticate': 'Bearer realm="pats-api"' },
+      });
+    },
+  );
+
+  it('refuses a PAT: it can never manage PATs', async () => {
+    await expect(verdictOf('Bearer pat_AbCd1234')).resolves.toEqual({
+      statusCode: 401,
+      reason: 'pat',
+      headers: {
+        'www-authenticate':
+          'Bearer realm="pats-api", error="invalid_token", error_description="Personal access tokens are not accepted here"',
+      },
+    });
+  });
+
+  it.each([
+    ['the scheme in lower case', (token: string) => `bearer ${token}`],
+    ['the scheme in upper case, spaces around the token', (token: string) => `  BEARER   ${token}  `],
+  ])('accepts %s', async (_, header) => {
+    const token = issuer.sign(issuer.claims({ workspaces: [workspaceId] }));
+
+    await expect(verdictOf(header(token))).resolves.toEqual({ statusCode: 200, headers: {} });
+  });
+});
+
 describe('accepted tokens', () => {
   let authenticator: JwtAuthenticator;
   beforeAll(() => {
