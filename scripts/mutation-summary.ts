@@ -27,6 +27,14 @@ const score = (mutants: Mutant[]) => {
 };
 
 const all = Object.values(report.files).flatMap((file) => file.mutants);
+// A result is of the source Stryker mutated; the file may have changed since (a later fix).
+const sourceNow = (path: string) => {
+  try {
+    return readFileSync(join(ROOT, path), 'utf8');
+  } catch {
+    return undefined;
+  }
+};
 // Files of lambda/ without results: the score covers the others only.
 const notRun = readdirSync(join(ROOT, 'lambda'), { recursive: true })
   .map((path) => `lambda/${String(path)}`)
@@ -39,13 +47,13 @@ const lines = [
     ? 'Every file of `lambda/` is in this result.'
     : `Not in this result (${notRun.length} files): either nothing to mutate outside module-load code (types, the handlers' entry points; static mutants are ignored) or not mutated yet (\`npm run test:mutation -- --mutate <glob>\`): ${notRun.map((path) => `\`${path}\``).join(', ')}.`,
   '',
-  '| file | score | survivors |',
-  '|---|---|---|',
+  '| file | score | survivors | of the code as it is now |',
+  '|---|---|---|---|',
   ...Object.entries(report.files)
     .sort(([a], [b]) => a.localeCompare(b))
     .map(
       ([path, file]) =>
-        `| \`${path}\` | ${score(file.mutants).toFixed(1)} % | ${file.mutants.filter(undetected).length} |`,
+        `| \`${path}\` | ${score(file.mutants).toFixed(1)} % | ${file.mutants.filter(undetected).length} | ${sourceNow(path) === file.source ? 'yes' : 'no: changed since, rerun it'} |`,
     ),
   '',
   '<details><summary>Surviving mutants</summary>',
