@@ -77,6 +77,37 @@ describe('jsonBodyOf', () => {
     expect(jsonBodyOf(json(`"${'é'.repeat(30)}"`), rules)).toBe('é'.repeat(30));
   });
 
+  it('takes a body of exactly the limit, and refuses one byte more', () => {
+    expect(jsonBodyOf(json(`"${'x'.repeat(62)}"`), rules)).toBe('x'.repeat(62));
+    expect(() => jsonBodyOf(json(`"${'x'.repeat(63)}"`), rules)).toThrow(PayloadTooLargeError);
+  });
+
+  it('reads a null body, as a hand-written event may carry, as no body', () => {
+    const nullBody = event({
+      headers: { 'content-type': 'application/json' },
+      body: null as unknown as string,
+    });
+    expect(jsonBodyOf(nullBody, { ...rules, optional: true })).toBeUndefined();
+    expect(() => jsonBodyOf(nullBody, rules)).toThrow(InvalidBodyError);
+  });
+
+  it.each([
+    'application/json',
+    'Application/JSON',
+    'application/json; charset=utf-8',
+    'application/json ; charset="UTF-8"',
+    'application/json; profile="https://example.com/pat"',
+  ])('takes the media type %s', (contentType) => {
+    expect(jsonBodyOf(json('{}', contentType), rules)).toEqual({});
+  });
+
+  it.each(['text/plain', 'application/jsonx', 'application/json; charset=latin1', 'application/json+patch'])(
+    'refuses the media type %s with 415',
+    (contentType) => {
+      expect(() => jsonBodyOf(json('{}', contentType), rules)).toThrow(UnsupportedMediaTypeError);
+    },
+  );
+
   it('refuses a required body that is missing as 415 without a Content-Type, and 400 with one', () => {
     expect(() => jsonBodyOf(event({ headers: {} }), rules)).toThrow(UnsupportedMediaTypeError);
     expect(() => jsonBodyOf(json(''), rules)).toThrow(InvalidBodyError);
@@ -114,5 +145,20 @@ describe('parseStrictJson', () => {
 
   it('allows the same member name in different objects', () => {
     expect(parseStrictJson('[{"a":1},{"a":2}]')).toEqual([{ a: 1 }, { a: 2 }]);
+  });
+
+  it.each([
+    ['a value equal to its member name', '{"name":"name"}', { name: 'name' }],
+    ['equal values of different members', '{"a":"x","b":"x"}', { a: 'x', b: 'x' }],
+    ['a name of a closed inner object used again after it', '{"a":{"b":1},"b":2}', { a: { b: 1 }, b: 2 }],
+    ['strings repeated in an array', '["a","b","b"]', ['a', 'b', 'b']],
+    ['member names holding an escaped quote and a backslash', '{"a\\"":1,"a\\\\":2}', { 'a"': 1, 'a\\': 2 }],
+    ['more sibling arrays than the depth limit', '[[1],[2],[3],[4],[5]]', [[1], [2], [3], [4], [5]]],
+  ])('takes %s', (_, text, value) => {
+    expect(parseStrictJson(text)).toEqual(value);
+  });
+
+  it('refuses a repeated member whose name holds an escaped quote', () => {
+    expect(() => parseStrictJson('{"a\\"":1,"a\\"":2}')).toThrow(/repeats the member "a\\""/);
   });
 });
