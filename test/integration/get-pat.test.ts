@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { bodyOf, routeEvent, routeHandler } from '../support/harness';
+import { bodyOf, routeEvent, routeHandler, Sink } from '../support/harness';
 import { type PatApi, startPatApi } from '../support/pat-api';
 import { legacyPatItem } from '../support/pats';
 
@@ -183,6 +183,56 @@ describe('500', () => {
     expect(bodyOf(result)).toEqual({ code: 'internal_error', message: 'An unexpected error occurred.' });
     expect(result.body).not.toContain(missingTable);
   });
+
+  it('logs an unexpected failure as "request failed" at ERROR, with the error and its stack', async () => {
+    const sink = new Sink();
+    const misconfigured = routeHandler(
+      'getPat',
+      { ...api.env(), TABLE_NAME: `missing-${randomUUID()}` },
+      { sink },
+    );
+    const workspace = api.newWorkspace();
+
+    await misconfigured(routeEvent('getPat', { id: randomUUID(), workspace, token: api.token([workspace]) }));
+
+    const [line] = sink.records().filter((record) => record.level === 'ERROR');
+    expect(line).toMatchObject({
+      message: 'request failed',
+      status: 500,
+      code: 'internal_error',
+      error: { name: 'ResourceNotFoundException', message: expect.any(String), stack: expect.any(String) },
+    });
+  });
+});
+
+describe('503', () => {
+  it('logs an unavailable DynamoDB as "request failed" at ERROR, with the error and its cause, no stack', async () => {
+    const sink = new Sink();
+    const unreachable = routeHandler(
+      'getPat',
+      { ...api.env(), DYNAMODB_ENDPOINT: 'http://127.0.0.1:1', DYNAMODB_MAX_ATTEMPTS: '1' },
+      { sink },
+    );
+    const workspace = api.newWorkspace();
+
+    const result = await unreachable(
+      routeEvent('getPat', { id: randomUUID(), workspace, token: api.token([workspace]) }),
+    );
+
+    expect(result.statusCode).toBe(503);
+    const [line] = sink.records().filter((record) => record.level === 'ERROR');
+    expect(line).toMatchObject({
+      message: 'request failed',
+      status: 503,
+      code: 'service_unavailable',
+      dependency: 'dynamodb',
+      error: {
+        name: 'ServiceUnavailableError',
+        cause: { name: expect.any(String), message: expect.any(String) },
+      },
+    });
+    expect(line?.error).not.toHaveProperty('stack');
+  });
 });
 
 describe('the request line', () => {
@@ -214,5 +264,34 @@ describe('the request line', () => {
         function_name: 'getPat',
       }),
     ]);
+  });
+
+  it('measures the request on the handler clock, from the event to the response', async () => {
+    const sink = new Sink();
+    const arrival = Date.now();
+    let readings = 0;
+    const clocked = routeHandler('getPat', api.env(), {
+      sink,
+      // A stopped clock: the first reading is the event's arrival, every later one 25 ms on.
+      overrides: { clock: { now: () => arrival + (readings++ === 0 ? 0 : 25) } },
+    });
+    const workspace = api.newWorkspace();
+
+    await clocked(routeEvent('getPat', { id: randomUUID(), workspace, token: api.token([workspace]) }));
+
+    expect(sink.records().find((record) => record.message === 'request')).toMatchObject({
+      status: 404,
+      latencyMs: 25,
+    });
+  });
+
+  it('stamps the Lambda request id on a direct invocation, which carries no API Gateway request id', async () => {
+    const workspace = api.newWorkspace();
+    const event = routeEvent('getPat', { id: randomUUID(), workspace, token: api.token([workspace]) });
+    const direct = { ...event, requestContext: { ...event.requestContext, requestId: undefined } };
+
+    const result = await routeHandler('getPat', api.env())(direct as unknown as typeof event);
+
+    expect(result.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
   });
 });
