@@ -126,6 +126,13 @@ it.each([
   },
 );
 
+it('answers 415 to a create without a body or a Content-Type: the body is required', async () => {
+  const result = await api.call('createPat', { workspace: api.newWorkspace() });
+
+  expect(result.statusCode).toBe(415);
+  expect(bodyOf(result)).toMatchObject({ code: 'unsupported_media_type' });
+});
+
 it('reads a body API Gateway passed base64-encoded', async () => {
   const workspace = api.newWorkspace();
   const event = routeEvent('createPat', {

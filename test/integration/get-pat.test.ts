@@ -264,6 +264,8 @@ describe('the request line', () => {
         function_name: 'getPat',
       }),
     ]);
+    // An error code only where there was an error.
+    expect(lines[0]).not.toHaveProperty('code');
   });
 
   it('measures the request on the handler clock, from the event to the response', async () => {

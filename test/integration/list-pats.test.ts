@@ -104,6 +104,12 @@ it.each([
   expect(bodyOf(result)).toMatchObject({ code: 'invalid_query' });
 });
 
+it.each(['1', '100', '042'])('takes limit %s: any decimal from 1 to 100', async (limit) => {
+  const result = await api.call('listPats', { workspace: api.newWorkspace(), query: { limit } });
+
+  expect(result.statusCode).toBe(200);
+});
+
 it('refuses the cursor of another workspace, even for a member of both', async () => {
   const [mine, theirs] = [api.newWorkspace(), api.newWorkspace()];
   await createMany(theirs, 3);
