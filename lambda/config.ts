@@ -90,20 +90,10 @@ export function loadConfig(env: Env = process.env): Config {
     );
   }
 
-  const logLevelText = (
-    read.optional('AWS_LAMBDA_LOG_LEVEL') ??
-    read.optional('LOG_LEVEL') ??
-    'INFO'
-  ).toUpperCase();
-  const logLevel = LOG_LEVELS.find(
-    (level) =>
-      level === (logLevelText === 'TRACE' ? 'DEBUG' : logLevelText === 'FATAL' ? 'ERROR' : logLevelText),
-  );
-  if (logLevel === undefined)
-    read.problem(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')} (got "${logLevelText}")`);
+  const logLevel = readLogLevel(read);
 
   const config: Config = {
-    logLevel: logLevel ?? 'INFO',
+    logLevel,
     tableName: tableName ?? '',
     jwtIssuer: jwtIssuer ?? '',
     jwtAudiences,
