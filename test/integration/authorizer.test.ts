@@ -1,7 +1,7 @@
 import { authorizerEvent } from '../../local/aws-payloads';
 import { emfDirective, emfDocuments } from '../support/emf';
 import { FaultProxy } from '../support/fault-proxy';
-import { type Authorize, authorizerHandler, bodyOf, Sink } from '../support/harness';
+import { type Authorize, authorizerHandler, bodyOf, Sink, steppingClock } from '../support/harness';
 import { TestIssuer } from '../support/issuer';
 import { type PatApi, startPatApi } from '../support/pat-api';
 import { formattedPatItem } from '../support/pats';
@@ -439,10 +439,7 @@ it('logs why it refused, in the vocabulary of docs/operations.md, with the PAT o
 it('logs how long each decision took on its clock, from the event to the answer, whether it allowed, denied or failed', async () => {
   const workspace = api.newWorkspace();
   const created = await api.create(workspace);
-  // A stopped clock: the first reading is the event's arrival, every later one 25 ms on.
-  const arrival = Date.now();
-  let readings = 0;
-  const clock = { now: () => arrival + (readings++ === 0 ? 0 : 25) };
+  const clock = steppingClock(25);
   const clocked = authorizerHandler(
     api.env({ DYNAMODB_ENDPOINT: proxy.endpoint, DYNAMODB_MAX_ATTEMPTS: '1' }),
     {
@@ -452,7 +449,7 @@ it('logs how long each decision took on its clock, from the event to the answer,
   );
   const before = sink.lines.length;
   const decide = async (authorization: string) => {
-    readings = 0;
+    clock.start();
     await clocked(authorization).catch(() => undefined);
   };
 

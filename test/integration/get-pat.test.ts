@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { bodyOf, routeEvent, routeHandler, Sink } from '../support/harness';
+import { bodyOf, routeEvent, routeHandler, Sink, steppingClock } from '../support/harness';
 import { type PatApi, startPatApi } from '../support/pat-api';
 import { legacyPatItem } from '../support/pats';
 
@@ -270,13 +270,7 @@ describe('the request line', () => {
 
   it('measures the request on the handler clock, from the event to the response', async () => {
     const sink = new Sink();
-    const arrival = Date.now();
-    let readings = 0;
-    const clocked = routeHandler('getPat', api.env(), {
-      sink,
-      // A stopped clock: the first reading is the event's arrival, every later one 25 ms on.
-      overrides: { clock: { now: () => arrival + (readings++ === 0 ? 0 : 25) } },
-    });
+    const clocked = routeHandler('getPat', api.env(), { sink, overrides: { clock: steppingClock(25) } });
     const workspace = api.newWorkspace();
 
     await clocked(routeEvent('getPat', { id: randomUUID(), workspace, token: api.token([workspace]) }));

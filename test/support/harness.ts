@@ -228,5 +228,22 @@ export function assertConformsToContract(route: { method: string; path: string }
 }
 
 /** A response body as JSON (the one helper for it: every function response is JSON or empty). */
+/**
+ * A stopped clock for measuring latency: the first reading after `start()` is the event's
+ * arrival, every later one `latencyMs` on, so a handler that measures from its first reading
+ * logs exactly `latencyMs`.
+ */
+export function steppingClock(latencyMs: number) {
+  const arrival = Date.now();
+  let readings = 0;
+  return {
+    now: () => arrival + (readings++ === 0 ? 0 : latencyMs),
+    /** The next reading is an arrival again (one per invocation). */
+    start: () => {
+      readings = 0;
+    },
+  };
+}
+
 export const bodyOf = <T = Record<string, unknown>>(result: HttpResult): T =>
   JSON.parse(result.body ?? 'null') as T;
