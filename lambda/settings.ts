@@ -27,7 +27,8 @@ export class SettingsReader {
   integer(name: string, fallback: number, min: number, max: number): number {
     const value = this.optional(name);
     if (value === undefined) return fallback;
-    const parsed = Number(value);
+    // Decimal digits only: Number() alone would also take 0x10, 1e1 or 0b11.
+    const parsed = /^-?\d+$/.test(value) ? Number(value) : Number.NaN;
     if (!Number.isInteger(parsed) || parsed < min || parsed > max) {
       this.problems.push(`${name} must be a whole number from ${min} to ${max}: got "${value}"`);
       return fallback;
