@@ -1,4 +1,4 @@
-import { ConfigurationError, dynamoDbTimeBudgetMs, loadConfig } from '../../lambda/config';
+import { ConfigurationError, dynamoDbTimeBudgetMs, loadConfig, loadHttpConfig } from '../../lambda/config';
 
 const valid = {
   TABLE_NAME: 'pats',
@@ -60,9 +60,13 @@ describe('loadConfig', () => {
       ['a list', '["read"]'],
       ['scopes that are not strings', '{"GET /x": [1]}'],
       ['a scope list that is a string', '{"GET /x": "read"}'],
+      ['null', 'null'],
+      ['a string', '"read"'],
+      ['one good and one bad route', '{"GET /x": ["read"], "GET /y": "read"}'],
+      ['a list holding a string and a number', '{"GET /x": ["read", 1]}'],
     ])('refuses %s', (_, value) => {
       expect(problemsOf({ ...valid, ROUTE_SCOPES: value })).toEqual([
-        expect.stringMatching(/^ROUTE_SCOPES must be a JSON object of route keys to scope lists/),
+        `ROUTE_SCOPES must be a JSON object of route keys to scope lists, e.g. {"GET /api/v1/whoami":["read"]} (got ${JSON.stringify(value)})`,
       ]);
     });
   });
@@ -134,8 +138,30 @@ describe('loadConfig', () => {
     expect(loadConfig({ ...valid, ...env }).logLevel).toBe(level);
   });
 
-  it('refuses an unknown log level', () => {
-    expect(problemsOf({ ...valid, LOG_LEVEL: 'LOUD' })).toEqual([expect.stringContaining('LOG_LEVEL')]);
+  it('refuses an unknown log level, listing the known ones', () => {
+    expect(problemsOf({ ...valid, LOG_LEVEL: 'loud' })).toEqual([
+      'LOG_LEVEL must be one of DEBUG, INFO, WARN, ERROR, SILENT (got "LOUD")',
+    ]);
+  });
+
+  describe('loadHttpConfig (a route that reads only the authorizer context)', () => {
+    it('needs no variable and logs at INFO by default', () => {
+      expect(loadHttpConfig({})).toEqual({ logLevel: 'INFO' });
+    });
+
+    it.each([
+      [{ AWS_LAMBDA_LOG_LEVEL: 'TRACE', LOG_LEVEL: 'ERROR' }, 'DEBUG'],
+      [{ AWS_LAMBDA_LOG_LEVEL: 'FATAL' }, 'ERROR'],
+      [{ LOG_LEVEL: 'warn' }, 'WARN'],
+    ])('takes the log level the same way as loadConfig (%p)', (env, logLevel) => {
+      expect(loadHttpConfig(env)).toEqual({ logLevel });
+    });
+
+    it('refuses an unknown log level with a ConfigurationError', () => {
+      expect(() => loadHttpConfig({ LOG_LEVEL: 'LOUD' })).toThrow(
+        new ConfigurationError(['LOG_LEVEL must be one of DEBUG, INFO, WARN, ERROR, SILENT (got "LOUD")']),
+      );
+    });
   });
 
   it.each(['TABLE_NAME', 'JWT_ISSUER', 'JWT_AUDIENCE'])('fails naming %s when it is missing', (name) => {
@@ -145,8 +171,66 @@ describe('loadConfig', () => {
     expect(problemsOf(env)).toEqual([expect.stringMatching(new RegExp(`^${name} is required`))]);
   });
 
-  it('names every missing variable at once', () => {
-    expect(() => loadConfig({})).toThrow(/TABLE_NAME[\s\S]*JWT_ISSUER[\s\S]*JWT_AUDIENCE/);
+  it('names every missing variable at once, each with what it holds', () => {
+    let thrown: unknown;
+    try {
+      loadConfig({});
+    } catch (error) {
+      thrown = error;
+    }
+
+    expect(thrown).toBeInstanceOf(ConfigurationError);
+    expect((thrown as Error).name).toBe('ConfigurationError');
+    expect((thrown as Error).message).toBe(
+      [
+        'Invalid configuration:',
+        '  - TABLE_NAME is required: the DynamoDB table holding the PATs, e.g. pats',
+        '  - JWT_ISSUER is required: the exact `iss` of accepted tokens, e.g. https://issuer.example.com',
+        '  - JWT_AUDIENCE is required: comma-separated audiences of this API, e.g. pats-api',
+      ].join('\n'),
+    );
+  });
+
+  it('reads every tunable from its documented variable', () => {
+    const config = loadConfig({
+      ...valid,
+      JWKS_URI: 'https://issuer.example.com/keys',
+      WORKSPACE_CLAIM: 'tenants',
+      JWT_LEEWAY_SECONDS: '5',
+      JWKS_MAX_AGE_SECONDS: '600',
+      JWKS_FETCH_TIMEOUT_MS: '800',
+      JWKS_FAILURE_CACHE_SECONDS: '20',
+      DYNAMODB_ENDPOINT: 'http://localhost:8000',
+      AWS_REGION: 'eu-west-1',
+      DYNAMODB_MAX_ATTEMPTS: '5',
+      DYNAMODB_CONNECT_TIMEOUT_MS: '700',
+      DYNAMODB_REQUEST_TIMEOUT_MS: '2500',
+      PAT_LAST_USED_INTERVAL_SECONDS: '600',
+    });
+
+    expect(config).toMatchObject({
+      jwksUri: 'https://issuer.example.com/keys',
+      workspaceClaim: 'tenants',
+      jwtLeewaySeconds: 5,
+      jwksMaxAgeSeconds: 600,
+      jwksFetchTimeoutMs: 800,
+      jwksFailureTtlSeconds: 20,
+      dynamoDb: {
+        endpoint: 'http://localhost:8000',
+        region: 'eu-west-1',
+        maxAttempts: 5,
+        connectTimeoutMs: 700,
+        requestTimeoutMs: 2500,
+      },
+      patLastUsedIntervalSeconds: 600,
+    });
+  });
+
+  it.each([
+    [{ AWS_REGION: 'eu-west-1', AWS_DEFAULT_REGION: 'us-east-2' }, 'eu-west-1'],
+    [{ AWS_DEFAULT_REGION: 'us-east-2' }, 'us-east-2'],
+  ])('takes the region from AWS_REGION, then AWS_DEFAULT_REGION (%p)', (env, region) => {
+    expect(loadConfig({ ...valid, ...env }).dynamoDb.region).toBe(region);
   });
 
   it('splits and trims a comma-separated audience list', () => {
@@ -196,9 +280,35 @@ describe('loadConfig', () => {
       expect(problemsOf({ ...env, ...deployed })).toEqual([expect.stringContaining('JWKS_URI must be')]);
     });
 
+    it.each([
+      [
+        deployed,
+        'JWT_ISSUER must be an https:// URL (http:// never in a deployed function): got "http://keys.example.com"',
+      ],
+      [
+        samLocal,
+        'JWT_ISSUER must be an https:// URL (http:// only for localhost, 127.0.0.0/8, [::1] or host.docker.internal): got "http://keys.example.com"',
+      ],
+      [
+        {},
+        'JWT_ISSUER must be an https:// URL (http:// only for localhost, 127.0.0.0/8 or [::1]; host.docker.internal only inside sam local): got "http://keys.example.com"',
+      ],
+    ])('says where plain HTTP is allowed (%p)', (where, message) => {
+      expect(problemsOf({ ...valid, ...where, JWT_ISSUER: 'http://keys.example.com' })).toEqual([message]);
+    });
+
     it('refuses plain HTTP to loopback in a deployed function', () => {
       expect(problemsOf({ ...valid, ...deployed, JWT_ISSUER: 'http://127.0.0.1:9001' })).toEqual([
         expect.stringContaining('never in a deployed function'),
+      ]);
+    });
+
+    it('says a deployed function needs an AWS endpoint, and the local API an http(s) URL', () => {
+      expect(problemsOf({ ...valid, ...deployed, DYNAMODB_ENDPOINT: 'http://localhost:8000' })).toEqual([
+        'DYNAMODB_ENDPOINT must be an https:// AWS endpoint in a deployed function (got "http://localhost:8000")',
+      ]);
+      expect(problemsOf({ ...valid, DYNAMODB_ENDPOINT: 'localhost:8000' })).toEqual([
+        'DYNAMODB_ENDPOINT must be an http(s) URL, e.g. http://localhost:8000; host.docker.internal only inside sam local (got "localhost:8000")',
       ]);
     });
 
