@@ -7,8 +7,8 @@ import type { AddressInfo, Socket } from 'node:net';
  * - `hang`: never answer (only the SDK's request timeout ends it).
  * - `apply-then-hang`: forward the request, let DynamoDB apply it, then never answer: the
  *   response is lost after the write happened.
- * - `transaction-conflict`: cancel a transaction as DynamoDB does when another one touched the
- *   same items at the same time.
+ * - `transaction-conflict`: cancel a transaction as DynamoDB does when another one touched one of
+ *   its items at the same time: `TransactionConflict` for the last item, `None` for the others.
  */
 export type Fault = 'throttle' | 'server-error' | 'hang' | 'apply-then-hang' | 'transaction-conflict';
 
@@ -139,7 +139,9 @@ export class FaultProxy {
       case 'transaction-conflict': {
         const items = (JSON.parse(body.toString()) as { TransactItems?: unknown[] }).TransactItems ?? [];
         error(400, 'TransactionCanceledException', {
-          CancellationReasons: items.map(() => ({ Code: 'TransactionConflict' })),
+          CancellationReasons: items.map((_, index) => ({
+            Code: index === items.length - 1 ? 'TransactionConflict' : 'None',
+          })),
         });
         return;
       }

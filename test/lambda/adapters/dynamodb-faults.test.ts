@@ -105,6 +105,43 @@ describe('reads', () => {
     ]);
   });
 
+  it('list with one strongly consistent Query, newest first, one item beyond the page', async () => {
+    const workspaceId = randomUUID();
+    const patient = new DynamoDbPatRepository({
+      client: createDocumentClient({ ...settings, endpoint: proxy.endpoint, requestTimeoutMs: 10_000 }),
+      tableName,
+    });
+    await patient.list(workspaceId, { limit: 5 });
+
+    const bodies = (proxy.bodies.get('Query') ?? []).map((text) => JSON.parse(text));
+    expect(bodies).toHaveLength(1);
+    expect(bodies[0]).toMatchObject({
+      TableName: tableName,
+      ConsistentRead: true,
+      ScanIndexForward: false,
+      Limit: 6,
+    });
+  });
+
+  it('report the duration of every call to DynamoDB, failed ones included', async () => {
+    const latencies: number[] = [];
+    const timedRepository = new DynamoDbPatRepository({
+      client: createDocumentClient({ ...settings, endpoint: proxy.endpoint, requestTimeoutMs: 10_000 }),
+      tableName,
+      onLatency: (milliseconds) => latencies.push(milliseconds),
+    });
+    const first = await timed(() => timedRepository.findById(randomUUID(), ids.next()));
+    proxy.inject('throttle');
+    const second = await timed(() => timedRepository.findById(randomUUID(), ids.next()));
+
+    expect(second.outcome).toBeInstanceOf(ServiceUnavailableError);
+    expect(latencies).toHaveLength(2);
+    // Each reported duration lies within what the caller saw around the call.
+    expect(latencies[0]).toBeGreaterThanOrEqual(0);
+    expect(latencies[0]).toBeLessThanOrEqual(first.elapsedMs + 1);
+    expect(latencies[1]).toBeLessThanOrEqual(second.elapsedMs + 1);
+  });
+
   it('keep one TCP connection to DynamoDB across calls (keep-alive)', async () => {
     await repository.findById(randomUUID(), ids.next());
     const before = proxy.connections;
@@ -202,6 +239,7 @@ describe('writes', () => {
     const { outcome, elapsedMs } = await timed(() => repository.create(newItem(workspaceId), 10));
 
     expect(outcome).toBeInstanceOf(ServiceUnavailableError);
+    expect(outcome).toMatchObject({ dependency: 'dynamodb', retryAfterSeconds: 1 });
     expect(proxy.attemptsOf('TransactWriteItems')).toBe(3);
     expect(elapsedMs).toBeLessThanOrEqual(budgetMs);
     expect((await direct.list(workspaceId, { limit: 10 })).records).toEqual([]);
@@ -230,9 +268,42 @@ describe('writes', () => {
     const workspaceId = randomUUID();
     proxy.inject('transaction-conflict', { operation: 'TransactWriteItems' });
 
-    await expect(repository.create(newItem(workspaceId), 10)).rejects.toBeInstanceOf(ServiceUnavailableError);
+    const outcome = await repository.create(newItem(workspaceId), 10).catch((error: unknown) => error);
 
+    expect(outcome).toBeInstanceOf(ServiceUnavailableError);
+    expect(outcome).toMatchObject({ dependency: 'dynamodb', retryAfterSeconds: 1 });
+    expect(proxy.attemptsOf('TransactWriteItems')).toBe(3);
     expect((await direct.list(workspaceId, { limit: 10 })).records).toEqual([]);
+  });
+
+  it('store a PAT whose creator is unknown, leaving the attribute out', async () => {
+    const item = { ...newItem(randomUUID()), createdBy: undefined };
+
+    await expect(repository.create(item, 10)).resolves.toBe('created');
+
+    const stored = await dynamo.get(tableName, { workspaceId: item.workspaceId, id: item.id });
+    expect(stored).toHaveProperty('tokenPrefix', item.tokenPrefix);
+    expect(stored).not.toHaveProperty('createdBy');
+  });
+
+  it('send no write to revoke an id that holds no PAT', async () => {
+    await expect(repository.delete(randomUUID(), ids.next())).resolves.toBeUndefined();
+
+    expect(proxy.attemptsOf('TransactWriteItems')).toBe(0);
+  });
+
+  it('answer 503, not "already written", when the lastUsedAt update is throttled', async () => {
+    const workspaceId = randomUUID();
+    const item = newItem(workspaceId);
+    await direct.create(item, 10);
+    proxy.inject('throttle', { operation: 'UpdateItem' });
+
+    const outcome = await repository
+      .touchLastUsed(workspaceId, item.id, '2026-01-03T00:00:00.000Z', '2026-01-02T23:59:00.000Z')
+      .catch((error: unknown) => error);
+
+    expect(outcome).toBeInstanceOf(ServiceUnavailableError);
+    expect((await direct.findById(workspaceId, item.id))?.lastUsedAt).toBeUndefined();
   });
 
   it('delete a PAT once when the response to the revoke is lost after it was applied', async () => {

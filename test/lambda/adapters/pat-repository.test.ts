@@ -134,6 +134,18 @@ describe('create', () => {
     expect((await repository.list(workspaceId, { limit: 100 })).records).toHaveLength(10);
     expect(await countOf(workspaceId)).toBe(10);
   });
+
+  it('fails, rather than reporting the limit, when the id is already taken, and counts nothing', async () => {
+    const workspaceId = randomUUID();
+    const item = newItem(workspaceId);
+    await repository.create(item, 10);
+
+    await expect(repository.create({ ...item, name: 'twin' }, 10)).rejects.toThrow(
+      'create cancelled: None, ConditionalCheckFailed',
+    );
+    expect(await countOf(workspaceId)).toBe(1);
+    expect((await repository.findById(workspaceId, item.id))?.name).toBe(item.name);
+  });
 });
 
 describe('delete', () => {
@@ -204,6 +216,19 @@ describe('replace', () => {
     );
     expect((await repository.list(workspaceId, { limit: 10 })).records).toEqual([]);
   });
+
+  it('fails, keeping the old PAT, when the replacement id is already taken', async () => {
+    const workspaceId = randomUUID();
+    const [old, taken] = [newItem(workspaceId), newItem(workspaceId)];
+    await repository.create(old, 10);
+    await repository.create(taken, 10);
+
+    await expect(
+      repository.replace(toPatRecord({ ...old }, old), { ...taken, name: 'twin' }),
+    ).rejects.toThrow('rotate cancelled: ConditionalCheckFailed, None');
+    expect((await repository.findById(workspaceId, old.id))?.id).toBe(old.id);
+    expect((await repository.findById(workspaceId, taken.id))?.name).toBe(taken.name);
+  });
 });
 
 describe('findCredential', () => {
@@ -249,6 +274,15 @@ describe('findCredential', () => {
       key: { workspaceId, id: withoutHash.id },
       problems: ['tokenHash is missing'],
     });
+  });
+
+  it('refuses as corrupt an item whose token hash is empty', async () => {
+    const item = newItem(randomUUID(), { tokenHash: '' });
+    await dynamo.put(tableName, { ...item });
+
+    await expect(repository.findCredential(item.workspaceId, item.id)).rejects.toBeInstanceOf(
+      CorruptPatItemError,
+    );
   });
 });
 
@@ -341,8 +375,8 @@ describe('toPatRecord', () => {
   }
 
   it('maps a complete item, leaving absent optional attributes out', () => {
-    expect(toPatRecord(complete, key)).toEqual(complete);
-    expect(Object.keys(toPatRecord(complete, key))).not.toContain('expiresAt');
+    // Strict: an optional attribute present with the value undefined would differ from one left out.
+    expect(toPatRecord(complete, key)).toStrictEqual(complete);
   });
 
   it('keeps optional attributes when present', () => {
@@ -365,6 +399,13 @@ describe('toPatRecord', () => {
       'scopes is missing',
     ]);
     expect(() => toPatRecord(item, key)).toThrow(expect.objectContaining({ key }));
+  });
+
+  it.each(['name', 'tokenPrefix', 'createdAt'])('refuses an item without %s, naming it', (attribute) => {
+    const item: Record<string, unknown> = { ...complete };
+    delete item[attribute];
+
+    expect(problems(item)).toEqual([`${attribute} is missing`]);
   });
 
   it('refuses scopes that are not a list of strings', () => {
