@@ -1,7 +1,6 @@
 import {
   JwtBaseError,
   JwtExpiredError,
-  JwtInvalidIssuerError,
   JwtInvalidSignatureAlgorithmError,
   JwtInvalidSignatureError,
   JwtNotBeforeError,
@@ -82,7 +81,8 @@ export class JwtAuthenticator implements Authenticator {
         throw new JwtRejectedError('too_long', 'The access token is too long');
       }
       const payload = await this.verifier.verify(token);
-      return { subject: typeof payload.sub === 'string' ? payload.sub : undefined, claims: payload };
+      // The library has checked that `sub`, when present, is a string.
+      return { subject: payload.sub, claims: payload };
     } catch (error) {
       throw this.translate(error);
     }
@@ -93,7 +93,8 @@ export class JwtAuthenticator implements Authenticator {
     // aws-jwt-verify accepts a token without `exp`; a bearer token that never expires is refused.
     if (typeof payload.exp !== 'number')
       throw new JwtRejectedError('claims', 'The access token has no expiry');
-    if (typeof payload.iat === 'number' && payload.iat - this.leewaySeconds > nowSeconds) {
+    // The library has checked that `iat`, when present, is a number.
+    if ((payload.iat ?? 0) - this.leewaySeconds > nowSeconds) {
       throw new JwtRejectedError('claims', 'The access token was issued in the future');
     }
     if (payload.token_use !== undefined && payload.token_use !== 'access') {
@@ -107,7 +108,6 @@ export class JwtAuthenticator implements Authenticator {
   }
 
   private translate(error: unknown): unknown {
-    if (error instanceof UnauthorizedError) return error;
     if (error instanceof KeySourceUnavailableError) {
       return new ServiceUnavailableError('jwks', error.retryAfterSeconds ?? 5, { cause: error });
     }
@@ -164,7 +164,6 @@ function classify(error: unknown): [string, string] | [undefined, undefined] {
   if (error instanceof JwtRejectedError) return [error.reason, error.description];
   if (error instanceof JwtExpiredError) return ['expired', 'The access token expired'];
   if (error instanceof JwtNotBeforeError) return ['not_yet_valid', 'The access token is not valid yet'];
-  if (error instanceof JwtInvalidIssuerError) return ['issuer', 'The access token comes from another issuer'];
   if (error instanceof JwtInvalidSignatureError || error instanceof JwtInvalidSignatureAlgorithmError) {
     return ['signature', 'The access token signature is invalid'];
   }
