@@ -22,7 +22,9 @@ const now = () => Math.floor(Date.now() / 1000);
 interface Verdict {
   readonly statusCode: number;
   readonly code?: string;
+  readonly message?: string;
   readonly reason?: unknown;
+  readonly dependency?: unknown;
   readonly headers: Readonly<Record<string, string>>;
 }
 
@@ -35,7 +37,9 @@ async function call(authenticator: JwtAuthenticator, token: string): Promise<Ver
     return {
       statusCode: error.statusCode,
       code: error.code,
+      message: error.message,
       reason: error.logFields().reason,
+      dependency: error.logFields().dependency,
       headers: error.headers,
     };
   }
@@ -227,6 +231,9 @@ describe('refused tokens (401 with an invalid_token challenge)', () => {
       /^Bearer realm="pats-api", error="invalid_token", error_description="[^"\\]+"$/,
     );
     expect(result.headers['www-authenticate']?.toLowerCase()).toContain(description.toLowerCase());
+    // The body's message is the challenge's description, as a sentence.
+    const challenged = /error_description="([^"]+)"/.exec(result.headers['www-authenticate'] ?? '')?.[1];
+    expect(result.message).toBe(`${challenged}.`);
   });
 });
 
@@ -263,6 +270,13 @@ describe('the Authorization header', () => {
     },
   );
 
+  it.each([
+    [undefined, 'This endpoint needs a bearer token.'],
+    ['Basic dXNlcjpwYXNz', 'This endpoint needs an Authorization header of the form "Bearer <JWT>".'],
+  ])('tells a caller who sent %p what to send', async (header, message) => {
+    await expect(authenticator.authenticate(header)).rejects.toThrow(message);
+  });
+
   it('refuses a PAT: it can never manage PATs', async () => {
     await expect(verdictOf('Bearer pat_AbCd1234')).resolves.toEqual({
       statusCode: 401,
@@ -283,6 +297,25 @@ describe('the Authorization header', () => {
     await expect(verdictOf(header(token))).resolves.toEqual({ statusCode: 200, headers: {} });
   });
 });
+
+/**
+ * A valid token of exactly `length` characters: the padding claim sets the length to within a
+ * character or two (base64url grows 4 characters per 3 bytes), a second claim of 0 to 3
+ * characters closes the gap.
+ */
+function tokenOfLength(length: number): string {
+  const base = issuer.sign(issuer.claims({ workspaces: [workspaceId], padding: '', fill: '' })).length;
+  const roughly = Math.floor(((length - base) * 3) / 4) - 4;
+  for (let padding = roughly; padding < roughly + 8; padding += 1) {
+    for (let fill = 0; fill < 4; fill += 1) {
+      const token = issuer.sign(
+        issuer.claims({ workspaces: [workspaceId], padding: 'x'.repeat(padding), fill: 'y'.repeat(fill) }),
+      );
+      if (token.length === length) return token;
+    }
+  }
+  throw new Error(`no token of ${length} characters`);
+}
 
 describe('accepted tokens', () => {
   let authenticator: JwtAuthenticator;
@@ -310,15 +343,37 @@ describe('accepted tokens', () => {
     expect(result.statusCode).toBe(200);
   });
 
-  it('accepts a token at most 8 KiB long', async () => {
-    const base = issuer.sign(issuer.claims({ workspaces: [workspaceId], padding: '' }));
-    // Each padding character adds 4/3 of a base64url character; land just under the limit.
-    const padding = 'x'.repeat(Math.floor(((8 * 1024 - base.length) * 3) / 4) - 4);
-    const token = issuer.sign(issuer.claims({ workspaces: [workspaceId], padding }));
+  it('accepts a token of exactly 8 KiB', async () => {
+    const token = tokenOfLength(8 * 1024);
 
-    expect(token.length).toBeLessThanOrEqual(8 * 1024);
-    expect(token.length).toBeGreaterThan(8 * 1024 - 8);
+    expect(token.length).toBe(8 * 1024);
     expect((await call(authenticator, token)).statusCode).toBe(200);
+  });
+
+  it('refuses a token one character longer than 8 KiB before reading it', async () => {
+    // Not every length is a valid token (base64url never ends a part on 4k+1 characters): one
+    // more character makes it invalid, and the length is what must refuse it.
+    const token = `${tokenOfLength(8 * 1024)}A`;
+
+    expect(token.length).toBe(8 * 1024 + 1);
+    expect((await call(authenticator, token)).reason).toBe('too_long');
+  });
+
+  it('hands over the subject and every claim of the token', async () => {
+    const claims = issuer.claims({ workspaces: [workspaceId], sub: 'alice', scope: 'pats' });
+
+    await expect(authenticator.authenticate(`Bearer ${issuer.sign(claims)}`)).resolves.toEqual({
+      subject: 'alice',
+      claims,
+    });
+  });
+
+  it('hands over no subject for a token without sub', async () => {
+    const claims = issuer.claims({ workspaces: [workspaceId], sub: undefined });
+
+    await expect(authenticator.authenticate(`Bearer ${issuer.sign(claims)}`)).resolves.toMatchObject({
+      subject: undefined,
+    });
   });
 
   it('tolerates clock skew up to JWT_LEEWAY_SECONDS, and not beyond', async () => {
@@ -385,6 +440,7 @@ describe('keys', () => {
 
     expect(down.statusCode).toBe(503);
     expect(down.code).toBe('service_unavailable');
+    expect(down.dependency).toBe('jwks');
     expect(down.headers['retry-after']).toBe('1');
     expect(remembered.statusCode).toBe(503);
     expect(back.statusCode).toBe(200);
