@@ -57,16 +57,13 @@ export class KeyFetcher implements Fetcher {
     const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
     return new Promise<ArrayBuffer>((resolve, reject) => {
       const fail = (message: string) => reject(new KeySourceUnavailableError(`${redact(uri)}: ${message}`));
-      const req = send(url, {
-        method: 'GET',
-        headers: { accept: 'application/json' },
-        timeout: this.timeoutMs,
-      });
+      const req = send(url, { method: 'GET', headers: { accept: 'application/json' } });
+      // One deadline for the whole exchange (connection, headers, body): a socket idle timeout
+      // of the same length could never fire first.
       const deadline = setTimeout(() => {
         req.destroy();
         fail(`no answer within ${this.timeoutMs} ms`);
       }, this.timeoutMs);
-      req.on('timeout', () => req.destroy(new Error(`socket idle for ${this.timeoutMs} ms`)));
       req.on('error', (error) => {
         clearTimeout(deadline);
         fail(error.message);
