@@ -4,14 +4,30 @@ import { KeyFetcher, KeySourceUnavailableError } from '../../../lambda/adapters/
 import { discoverJwksUri } from '../../../lambda/adapters/oidc-discovery';
 
 /** Discovery, fetching and parsing of key material against a real HTTP server on 127.0.0.1. */
-type Route = { status?: number; body?: string; delayMs?: number; headers?: Record<string, string> };
+type Route = {
+  status?: number;
+  body?: string | Buffer;
+  delayMs?: number;
+  headers?: Record<string, string>;
+  /** Send the headers and the first bytes of a longer body, then drop the connection. */
+  cutShort?: boolean;
+};
 let server: Server;
 let base: string;
 const routes = new Map<string, Route>();
+/** The method and headers of every request, by path. */
+const seen = new Map<string, { method?: string; accept?: string }>();
 
 beforeAll(async () => {
   server = createServer((req, res) => {
+    seen.set(req.url ?? '', { method: req.method, accept: req.headers.accept });
     const route = routes.get(req.url ?? '') ?? { status: 404, body: '' };
+    if (route.cutShort) {
+      res.writeHead(200, { 'content-type': 'application/json', 'content-length': '100' });
+      res.write('{"keys":');
+      setTimeout(() => res.destroy(), 20);
+      return;
+    }
     setTimeout(() => {
       res
         .writeHead(route.status ?? 200, { 'content-type': 'application/json', ...route.headers })
@@ -25,7 +41,10 @@ afterAll(async () => {
   server.closeAllConnections();
   await new Promise<void>((resolve) => server.close(() => resolve()));
 });
-beforeEach(() => routes.clear());
+beforeEach(() => {
+  routes.clear();
+  seen.clear();
+});
 
 const fetcher = new KeyFetcher({ timeoutMs: 300, maxBodyBytes: 1024, policy: { runtime: 'local' } });
 const discovery = (document: unknown) =>
@@ -81,6 +100,26 @@ describe('discoverJwksUri', () => {
 
     await expect(discoverJwksUri(base, fetcher)).rejects.toThrow(/not a JSON document/);
   });
+
+  it('refuses a document that is not UTF-8, even where the bad bytes sit inside a string', async () => {
+    const document = Buffer.from(JSON.stringify({ issuer: base, jwks_uri: `${base}/keys`, note: '@' }));
+    document[document.indexOf('@')] = 0xff;
+    routes.set('/.well-known/openid-configuration', { body: document });
+
+    await expect(discoverJwksUri(base, fetcher)).rejects.toThrow(/not a JSON document/);
+  });
+
+  it('refuses a jwks_uri that is a list of URLs rather than one', async () => {
+    discovery({ issuer: base, jwks_uri: [`${base}/keys`] });
+
+    await expect(discoverJwksUri(base, fetcher)).rejects.toThrow(/jwks_uri is missing/);
+  });
+
+  it('looks for the document under an issuer ending in several slashes at one place', async () => {
+    discovery({ issuer: `${base}//`, jwks_uri: `${base}/keys` });
+
+    await expect(discoverJwksUri(`${base}//`, fetcher)).resolves.toBe(`${base}/keys`);
+  });
 });
 
 describe('KeyFetcher', () => {
@@ -88,6 +127,43 @@ describe('KeyFetcher', () => {
     routes.set('/doc', { body: '{"a":1}' });
 
     expect(Buffer.from(await fetcher.fetch(`${base}/doc`)).toString()).toBe('{"a":1}');
+  });
+
+  it('asks with a GET for JSON', async () => {
+    routes.set('/doc', { body: '{}' });
+    await fetcher.fetch(`${base}/doc`);
+
+    expect(seen.get('/doc')).toEqual({ method: 'GET', accept: 'application/json' });
+  });
+
+  it('accepts a body of exactly the size limit', async () => {
+    routes.set('/doc', { body: 'x'.repeat(1024) });
+
+    expect((await fetcher.fetch(`${base}/doc`)).byteLength).toBe(1024);
+  });
+
+  it('limits bodies to 256 KiB by default', async () => {
+    const byDefault = new KeyFetcher({ timeoutMs: 2000, policy: { runtime: 'local' } });
+    routes.set('/fits', { body: 'x'.repeat(256 * 1024) });
+    routes.set('/over', { body: 'x'.repeat(256 * 1024 + 1) });
+
+    expect((await byDefault.fetch(`${base}/fits`)).byteLength).toBe(256 * 1024);
+    await expect(byDefault.fetch(`${base}/over`)).rejects.toThrow(/larger than 262144 bytes/);
+  });
+
+  it('speaks TLS to an https URL: a plain-HTTP server there is no key source', async () => {
+    routes.set('/doc', { body: '{}' });
+
+    await expect(fetcher.fetch(`${base.replace('http:', 'https:')}/doc`)).rejects.toThrow(
+      KeySourceUnavailableError,
+    );
+    expect(seen.has('/doc')).toBe(false);
+  });
+
+  it('gives up on a connection dropped in the middle of the body, saying so', async () => {
+    routes.set('/doc', { cutShort: true });
+
+    await expect(fetcher.fetch(`${base}/doc`)).rejects.toThrow(/aborted/);
   });
 
   it.each([
@@ -115,10 +191,15 @@ describe('KeyFetcher', () => {
     const error = await fetcher.fetch(`${base}/doc?token=secret`).catch((e: Error) => e);
 
     expect(String(error)).not.toContain('secret');
+    expect((error as Error).message).toBe(`${base}/doc?…: answered HTTP 500`);
   });
 
-  it('reports a refused connection as unavailable keys', async () => {
-    await expect(fetcher.fetch('http://127.0.0.1:1/keys')).rejects.toThrow(KeySourceUnavailableError);
+  it('reports a refused connection as unavailable keys, with the reason', async () => {
+    const error = await fetcher.fetch('http://127.0.0.1:1/keys').catch((e: Error) => e);
+
+    expect(error).toBeInstanceOf(KeySourceUnavailableError);
+    expect((error as Error).name).toBe('KeySourceUnavailableError');
+    expect((error as Error).message).toMatch(/^http:\/\/127\.0\.0\.1:1\/keys: .*ECONNREFUSED/);
   });
 });
 
