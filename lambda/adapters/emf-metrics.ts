@@ -50,7 +50,6 @@ export class EmfMetrics {
 
   /** Writes what was recorded during this invocation as one EMF document, then starts afresh. */
   flush(): void {
-    if (this.values.size === 0) return;
     const root: Record<string, unknown> = { ...this.props.defaultDimensions, ...this.dimensions };
     const directives: Array<{
       Namespace: string;

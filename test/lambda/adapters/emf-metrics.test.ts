@@ -1,4 +1,5 @@
 import { EmfMetrics } from '../../../lambda/adapters/emf-metrics';
+import { LogCapture } from '../../support/logs';
 
 function metrics() {
   const lines: string[] = [];
@@ -76,6 +77,23 @@ describe('EmfMetrics', () => {
     emf.flush();
 
     expect(documents()[1]).not.toHaveProperty('Outcome');
+  });
+
+  it('writes each document to stdout as one line by default, where Lambda hands it to CloudWatch', () => {
+    const stdout = new LogCapture().start();
+    try {
+      const emf = new EmfMetrics({
+        namespace: 'Ns',
+        defaultDimensions: { Service: 's' },
+        definitions: { Count: { unit: 'Count', dimensions: ['Service'] } },
+      });
+      emf.add('Count', 1);
+      emf.flush();
+    } finally {
+      stdout.stop();
+    }
+
+    expect(stdout.records()).toEqual([expect.objectContaining({ Service: 's', Count: 1 })]);
   });
 
   it('refuses a metric it does not define', () => {

@@ -1,4 +1,5 @@
 import { JsonLogger } from '../../../lambda/adapters/json-logger';
+import { LogCapture } from '../../support/logs';
 
 describe('JsonLogger', () => {
   const capture = (level?: 'DEBUG' | 'INFO' | 'WARN' | 'ERROR' | 'SILENT') => {
@@ -28,6 +29,17 @@ describe('JsonLogger', () => {
         status: 200,
       },
     ]);
+  });
+
+  it('writes each record to stdout as one line by default', () => {
+    const stdout = new LogCapture().start();
+    try {
+      new JsonLogger({ serviceName: 'pats-api' }).warn('to stdout');
+    } finally {
+      stdout.stop();
+    }
+
+    expect(stdout.records()).toEqual([expect.objectContaining({ level: 'WARN', message: 'to stdout' })]);
   });
 
   it('drops lines below its level', () => {
