@@ -43,7 +43,7 @@ export class JwtRejectedError extends Error {
 }
 
 /** API Gateway's JWT authorizer accepts RSA only, and so do the keys this verifier loads. */
-const RSA_ALGORITHMS = new Set(['RS256', 'RS384', 'RS512']);
+const RSA_ALGORITHMS: ReadonlySet<string | undefined> = new Set(['RS256', 'RS384', 'RS512']);
 
 type Verifier = { verifySync(token: string): JwtPayload };
 
@@ -84,7 +84,8 @@ export class IssuerVerifier {
   private assertWorthALookup(decomposed: DecomposedJwt): string {
     const { header, payload } = decomposed;
     this.props.headerCheck?.(decomposed);
-    if (typeof header.alg !== 'string' || !RSA_ALGORITHMS.has(header.alg)) {
+    // The library has checked that `alg`, when present, is a string; absent, it is no RSA algorithm.
+    if (!RSA_ALGORITHMS.has(header.alg)) {
       throw new JwtRejectedError('algorithm', 'The access token is not signed with an accepted algorithm');
     }
     if (payload.iss !== this.props.issuer) {
@@ -135,7 +136,6 @@ function assertTimeClaimsRepresentable(payload: JwtPayload): void {
  */
 export function audienceMatches(payload: JwtPayload, audiences: readonly string[]): boolean {
   const { aud } = payload;
-  if (aud === undefined)
-    return typeof payload.client_id === 'string' && audiences.includes(payload.client_id);
+  if (aud === undefined) return audiences.some((audience) => audience === payload.client_id);
   return (Array.isArray(aud) ? aud : [aud]).some((value) => audiences.includes(value));
 }

@@ -195,6 +195,11 @@ describe('refused tokens (401 with an invalid_token challenge)', () => {
       'out of range',
     ],
     [
+      'an nbf beyond the largest date by one second',
+      () => issuer.sign(issuer.claims({ workspaces: [workspaceId], nbf: -8.64e12 - 1 })),
+      'out of range',
+    ],
+    [
       'an exp no date can hold',
       () => issuer.sign(issuer.claims({ workspaces: [workspaceId], exp: -Number.MAX_SAFE_INTEGER })),
       'out of range',
@@ -332,6 +337,7 @@ describe('accepted tokens', () => {
       {},
     ],
     ['token_use: access', { token_use: 'access' }, {}],
+    ['nbf at the earliest date a Date can hold', { nbf: -8.64e12 }, {}],
     ['typ at+jwt (RFC 9068)', {}, { typ: 'at+jwt' }],
     ['no typ header', {}, { typ: undefined }],
   ])('accepts %s', async (_, claims, header) => {
@@ -496,6 +502,24 @@ describe('keys', () => {
 
     expect(result.statusCode).toBe(503);
     expect(result.headers['retry-after']).toBeDefined();
+  });
+
+  it('ages the key set by the injected clock, not by the wall clock', async () => {
+    let nowMs = Date.now();
+    const env = functionEnv({ endpoint: 'http://127.0.0.1:1' }, own, newTableName(), {
+      JWKS_MAX_AGE_SECONDS: '600',
+    });
+    const authenticator = patRouteDependencies(loadConfig(env), { clock: { now: () => nowMs } })
+      .authenticator as JwtAuthenticator;
+    const token = tokenOf(own);
+    expect((await call(authenticator, token)).statusCode).toBe(200);
+    expect((await call(authenticator, token)).statusCode).toBe(200);
+    expect(own.fetches()).toBe(1);
+
+    nowMs += 601_000;
+
+    expect((await call(authenticator, token)).statusCode).toBe(200);
+    expect(own.fetches()).toBe(2);
   });
 
   it('picks up a rotated key with one refetch', async () => {
