@@ -26,7 +26,8 @@ export interface IssuerKeysProps<T> {
 
 /** One fetched key set, immutable: a refresh replaces it as a whole. */
 export interface KeySet<T> {
-  readonly kids: ReadonlySet<string>;
+  /** The `kid`s of its keys; a key without one adds `undefined`, which no token names. */
+  readonly kids: ReadonlySet<string | undefined>;
   readonly fetchedAt: number;
   readonly prepared: T;
 }
@@ -98,7 +99,7 @@ export class IssuerKeys<T> {
       this.jwksUri ??= await discoverJwksUri(this.props.issuer, this.props.fetcher);
       const jwks = parseKeySet(await this.props.fetcher.fetch(this.jwksUri));
       const keySet: KeySet<T> = {
-        kids: new Set(jwks.keys.flatMap((key) => (typeof key.kid === 'string' ? [key.kid] : []))),
+        kids: new Set(jwks.keys.map((key) => key.kid)),
         fetchedAt: this.now(),
         prepared: this.props.prepare(jwks),
       };

@@ -38,13 +38,10 @@ export function isLocalHost(hostname: string, policy: UrlPolicy): boolean {
 }
 
 function parseUrl(value: string): URL | undefined {
-  try {
-    const url = new URL(value);
-    // Credentials in the URL would end up in logs and error messages.
-    return url.username === '' && url.password === '' ? url : undefined;
-  } catch {
-    return undefined;
-  }
+  if (!URL.canParse(value)) return undefined;
+  const url = new URL(value);
+  // Credentials in the URL would end up in logs and error messages.
+  return url.username === '' && url.password === '' ? url : undefined;
 }
 
 /** Parses `value` and returns the URL when it is a place keys may be fetched from, else `undefined`. */

@@ -351,9 +351,15 @@ describe('loadConfig', () => {
     expect(problemsOf({ ...valid, [name]: value })).toEqual([expect.stringContaining(name)]);
   });
 
-  it('refuses a DYNAMODB_ENDPOINT that is not an http(s) URL', () => {
-    expect(problemsOf({ ...valid, DYNAMODB_ENDPOINT: 'localhost:8000' })).toEqual([
+  it.each(['localhost:8000', 'not a url', 'http://'])('refuses %p as DYNAMODB_ENDPOINT', (endpoint) => {
+    expect(problemsOf({ ...valid, DYNAMODB_ENDPOINT: endpoint })).toEqual([
       expect.stringContaining('DYNAMODB_ENDPOINT'),
+    ]);
+  });
+
+  it.each(['not a url', 'https://'])('refuses %p as JWT_ISSUER', (issuer) => {
+    expect(problemsOf({ ...valid, JWT_ISSUER: issuer })).toEqual([
+      expect.stringContaining('JWT_ISSUER must be'),
     ]);
   });
 });

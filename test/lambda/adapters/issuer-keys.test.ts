@@ -10,12 +10,19 @@ import { KeyFetcher, KeySourceUnavailableError } from '../../../lambda/adapters/
  */
 let server: Server;
 let base: string;
-let keySet: { status: number; body: string };
+let keySet: { status: number; body: string | Buffer };
 let hits = 0;
 let discoveryHits = 0;
 
 const jwks = (...kids: string[]) =>
   JSON.stringify({ keys: kids.map((kid) => ({ kty: 'RSA', kid, n: 'AQAB', e: 'AQAB' })) });
+
+/** `text` with its `@` replaced by a byte that is never UTF-8. */
+function notUtf8(text: string): Buffer {
+  const body = Buffer.from(text);
+  body[body.indexOf('@')] = 0xff;
+  return body;
+}
 
 beforeAll(async () => {
   server = createServer((req, res) => {
@@ -144,10 +151,37 @@ describe('IssuerKeys', () => {
     ['not JSON', 'not json'],
     ['JSON without keys', '{"nokeys":[]}'],
     ['keys that are not JWKs', '{"keys":[{"kty":7}]}'],
+    ['not UTF-8 (a bad byte inside a string)', notUtf8(jwks('k@1'))],
   ])('treats a key set that is %s as unavailable keys', async (_, body) => {
     keySet = { status: 200, body };
 
-    await expect(keys().forKid('k1')).rejects.toThrow(KeySourceUnavailableError);
+    const error = await keys()
+      .forKid('k1')
+      .catch((e: unknown) => e);
+
+    expect(error).toBeInstanceOf(KeySourceUnavailableError);
+    expect((error as Error).message).toMatch(/^The key set is not a valid JWKS: /);
+  });
+
+  it('treats a key set it cannot prepare as unavailable keys, keeping the cause', async () => {
+    const broken = new Error('cannot build a verifier');
+    const cache = new IssuerKeys({
+      issuer: base,
+      jwksUri: `${base}/jwks`,
+      fetcher: new KeyFetcher({ timeoutMs: 500, policy: { runtime: 'local' } }),
+      maxAgeSeconds: 60,
+      failureTtlSeconds: 10,
+      prepare: () => {
+        throw broken;
+      },
+      now: () => now,
+    });
+
+    const error = await cache.forKid('k1').catch((e: unknown) => e);
+
+    expect(error).toBeInstanceOf(KeySourceUnavailableError);
+    expect((error as Error).message).toBe(`keys of ${base} unusable`);
+    expect(((error as Error).cause as Error).cause).toBe(broken);
   });
 
   it('discovers the key set location once and remembers a failed discovery like a failed fetch', async () => {
