@@ -94,8 +94,9 @@ export function loadConfig(env: Env = process.env): Config {
 
   const config: Config = {
     logLevel,
-    tableName: tableName ?? '',
-    jwtIssuer: jwtIssuer ?? '',
+    // Returned only when no problem was found, so both are set.
+    tableName: tableName as string,
+    jwtIssuer: jwtIssuer as string,
     jwtAudiences,
     jwksUri,
     workspaceClaim: read.optional('WORKSPACE_CLAIM') ?? DEFAULTS.workspaceClaim,
@@ -169,7 +170,7 @@ function readRouteScopes(read: SettingsReader): Record<string, readonly string[]
   try {
     value = JSON.parse(text);
   } catch {
-    value = undefined;
+    // Not JSON: `value` stays undefined and is refused below.
   }
   const valid =
     typeof value === 'object' &&

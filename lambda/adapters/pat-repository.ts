@@ -340,16 +340,15 @@ export function toPatRecord(
   if (!Array.isArray(scopes) || !scopes.every((scope) => typeof scope === 'string')) {
     problems.push(scopes === undefined ? 'scopes is missing' : 'scopes is not a list of strings');
   }
-  if (problems.length > 0 || name === undefined || tokenPrefix === undefined || createdAt === undefined) {
-    throw new CorruptPatItemError(key, problems);
-  }
+  if (problems.length > 0) throw new CorruptPatItemError(key, problems);
+  // No problem, so the required attributes are strings.
   return {
     workspaceId: key.workspaceId,
     id: key.id,
-    name,
+    name: name as string,
     scopes: scopes as string[],
-    tokenPrefix,
-    createdAt,
+    tokenPrefix: tokenPrefix as string,
+    createdAt: createdAt as string,
     ...(expiresAt !== undefined ? { expiresAt } : {}),
     ...(lastUsedAt !== undefined ? { lastUsedAt } : {}),
     ...(createdBy !== undefined ? { createdBy } : {}),
