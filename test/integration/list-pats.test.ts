@@ -148,3 +148,18 @@ it('keeps listing from the cursor after the PAT it names was revoked', async () 
 
   expect(rest.data.map((pat) => pat.id)).toEqual([oldest?.id]);
 });
+
+it('writes a request line and no audit line: reading changes nothing', async () => {
+  const workspace = api.newWorkspace();
+  await api.create(workspace);
+  const before = api.sink.lines.length;
+
+  await page(workspace);
+
+  const messages = api.sink
+    .records()
+    .slice(before)
+    .map((record) => record.message);
+  expect(messages).toContain('request');
+  expect(messages).not.toContain('audit');
+});
