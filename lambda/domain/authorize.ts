@@ -97,13 +97,15 @@ async function authorizePat(
   if (!sameHash(hashPatToken(token), pat.tokenHash)) return refuse('hash_mismatch', pat.id);
   const now = deps.clock.now();
   // A PAT without an expiry predates the token format and cannot get here; refuse one anyway.
-  if (pat.expiresAt === undefined || !(Date.parse(pat.expiresAt) > now)) return refuse('expired', pat.id);
+  // No `expiresAt` (a PAT from before expiries were required) parses as NaN: refused as expired.
+  if (!(Date.parse(String(pat.expiresAt)) > now)) return refuse('expired', pat.id);
   if (!requiredScopes.every((scope) => pat.scopes.includes(scope))) return refuse('scope', pat.id);
 
   const intervalMs = deps.lastUsedIntervalSeconds * 1000;
   // Written when absent or older than the interval, the same test as the update's condition, so
-  // a use exactly one interval on neither writes nor makes an attempt bound to fail.
-  if (pat.lastUsedAt === undefined || !(Date.parse(pat.lastUsedAt) >= now - intervalMs)) {
+  // a use exactly one interval on neither writes nor makes an attempt bound to fail. A PAT never
+  // used has no `lastUsedAt`, which parses as NaN: written.
+  if (!(Date.parse(String(pat.lastUsedAt)) >= now - intervalMs)) {
     try {
       await deps.credentials.touchLastUsed(
         pat.workspaceId,
@@ -123,7 +125,8 @@ async function authorizePat(
       workspaceId: pat.workspaceId,
       patId: pat.id,
       name: pat.name,
-      expiresAt: pat.expiresAt,
+      // Set: a PAT without one was refused as expired above.
+      expiresAt: pat.expiresAt as string,
       scopes: pat.scopes.join(' '),
     },
   };
@@ -154,7 +157,7 @@ async function authorizeJwt(
 
 /** SHA-256 hex digests compared in constant time, so response time says nothing of how much matched. */
 function sameHash(a: string, b: string): boolean {
-  const left = Buffer.from(a, 'utf8');
-  const right = Buffer.from(b, 'utf8');
+  const left = Buffer.from(a);
+  const right = Buffer.from(b);
   return left.length === right.length && timingSafeEqual(left, right);
 }

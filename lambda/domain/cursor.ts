@@ -10,20 +10,19 @@ const VERSION = 'v1';
  * position it names is only ever used inside the caller's own, granted workspace.
  */
 export function encodeCursor(workspaceId: string, lastId: string): string {
-  return `${VERSION}.${Buffer.from(JSON.stringify([workspaceId, lastId]), 'utf8').toString('base64url')}`;
+  return `${VERSION}.${Buffer.from(JSON.stringify([workspaceId, lastId])).toString('base64url')}`;
 }
 
 /** The id to continue after, or `InvalidCursorError` when the cursor is not one this service made for `workspaceId`. */
 export function decodeCursor(cursor: string, workspaceId: string): string {
-  const [version, payload, ...rest] = cursor.split('.');
-  if (version !== VERSION || payload === undefined || rest.length > 0 || !/^[\w-]+$/.test(payload)) {
-    throw new InvalidCursorError();
-  }
+  const prefix = `${VERSION}.`;
+  const payload = cursor.slice(prefix.length);
+  if (!cursor.startsWith(prefix) || !/^[\w-]+$/.test(payload)) throw new InvalidCursorError();
   let value: unknown;
   try {
-    value = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8'));
+    value = JSON.parse(Buffer.from(payload, 'base64url').toString());
   } catch {
-    throw new InvalidCursorError();
+    // Not JSON: `value` stays undefined and is refused below.
   }
   if (!Array.isArray(value) || value.length !== 2) throw new InvalidCursorError();
   const [cursorWorkspace, lastId] = value as unknown[];

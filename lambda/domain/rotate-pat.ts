@@ -52,7 +52,7 @@ export async function rotatePat(
  */
 function keptLifetimeMs(old: PatRecord, policy: PatPolicy): number {
   const max = policy.maxLifetimeDays * DAY_MS;
-  if (old.expiresAt === undefined) return max;
-  const lifetime = Date.parse(old.expiresAt) - Date.parse(old.createdAt);
+  // Without `expiresAt`, `Date.parse('undefined')` is NaN: the maximum, like any unreadable date.
+  const lifetime = Date.parse(String(old.expiresAt)) - Date.parse(old.createdAt);
   return Number.isFinite(lifetime) ? Math.min(Math.max(lifetime, MIN_LIFETIME_MS), max) : max;
 }

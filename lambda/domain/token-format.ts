@@ -56,7 +56,7 @@ export function parsePatToken(token: string): PatLocator | undefined {
 
 /** The stored `tokenHash`: SHA-256 of the whole token, hex. */
 export function hashPatToken(token: string): string {
-  return createHash('sha256').update(token, 'utf8').digest('hex');
+  return createHash('sha256').update(token).digest('hex');
 }
 
 export function tokenPrefixOf(token: string): string {

@@ -7,5 +7,6 @@ import { ApiError } from '../domain/errors';
 export function outcomeOf(status: number, error: unknown): { code: string | undefined; outcome: string } {
   const code = error instanceof ApiError ? error.code : status >= 500 ? 'internal_error' : undefined;
   if (status >= 500) return { code, outcome: '5xx' };
-  return { code, outcome: status < 400 ? String(status) : (code ?? String(status)) };
+  // A success has no code (no ApiError carries a 2xx status), so its status is the outcome.
+  return { code, outcome: code ?? String(status) };
 }

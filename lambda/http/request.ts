@@ -62,7 +62,7 @@ export interface BodyRules {
  */
 export function jsonBodyOf(event: APIGatewayProxyEventV2, rules: BodyRules): unknown {
   const raw = event.body === undefined || event.body === null ? '' : event.body;
-  const bytes = event.isBase64Encoded ? Buffer.from(raw, 'base64') : Buffer.from(raw, 'utf8');
+  const bytes = event.isBase64Encoded ? Buffer.from(raw, 'base64') : Buffer.from(raw);
   if (bytes.length === 0 && rules.optional) return undefined;
   if (!isJsonMediaType(header(event, 'content-type'))) throw new UnsupportedMediaTypeError();
   if (bytes.length > rules.maxBytes) throw new PayloadTooLargeError(rules.maxBytes);

@@ -165,6 +165,26 @@ describe('a PAT', () => {
   });
 });
 
+describe('a credential without a known subject', () => {
+  it('is a PAT stored without createdBy: allowed, with an empty subject (context values are strings)', async () => {
+    const stored = formattedPatItem(api.newWorkspace());
+    const { createdBy: _createdBy, ...withoutCreator } = stored.item;
+    await api.dynamo.put(api.tableName, withoutCreator);
+
+    const result = await authorize(bearer(stored.token));
+
+    expect(result).toMatchObject({ isAuthorized: true, context: { tokenType: 'pat', subject: '' } });
+  });
+
+  it('is a JWT without sub: allowed, with an empty subject', async () => {
+    const token = api.token(['11111111-1111-4111-8111-111111111111'], { sub: undefined });
+
+    const result = await authorize(bearer(token));
+
+    expect(result).toMatchObject({ isAuthorized: true, context: { tokenType: 'user', subject: '' } });
+  });
+});
+
 describe('a user JWT', () => {
   it('is allowed as its user, with its workspaces, whatever scopes the route needs', async () => {
     const workspaces = ['11111111-1111-4111-8111-111111111111', '22222222-2222-4222-8222-222222222222'];

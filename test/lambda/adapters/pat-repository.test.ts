@@ -399,6 +399,9 @@ describe('toPatRecord', () => {
       'scopes is missing',
     ]);
     expect(() => toPatRecord(item, key)).toThrow(expect.objectContaining({ key }));
+    expect(() => toPatRecord(item, key)).toThrow(
+      'Stored PAT item is invalid: name is missing; tokenPrefix is not a non-empty string; createdAt is not a non-empty string; expiresAt is not a non-empty string; scopes is missing',
+    );
   });
 
   it.each(['name', 'tokenPrefix', 'createdAt'])('refuses an item without %s, naming it', (attribute) => {

@@ -38,6 +38,20 @@ describe('UuidV7Generator', () => {
     expect(id).toMatch(/^01936d3a-7c00-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
   });
 
+  it('keeps the random bits next to the version and the variant (rand_b)', () => {
+    const id = new UuidV7Generator(() => 0x01936d3a7c00, fixedRandom(0xff)).next();
+
+    // Byte 8: the variant's two bits, then six random bits, all set here.
+    expect(id.slice(19, 23)).toBe('bfff');
+    expect(id.slice(24)).toBe('ffffffffffff');
+  });
+
+  it('stamps an id made at the Unix epoch with millisecond 0', () => {
+    const id = new UuidV7Generator(() => 0, fixedRandom(0)).next();
+
+    expect(id.slice(0, 13)).toBe('00000000-0000');
+  });
+
   it('sorts ids of later milliseconds after earlier ones', () => {
     let now = 1_700_000_000_000;
     const ids = new UuidV7Generator(() => now, fixedRandom(0xff));
