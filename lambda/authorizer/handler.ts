@@ -78,8 +78,9 @@ export function createAuthorizerHandler(deps: AuthorizerDependencies) {
         outcome: 'deny',
         tokenType: decision.tokenType,
         reason: decision.reason,
-        ...(decision.detail !== undefined ? { detail: decision.detail } : {}),
-        ...(decision.patId !== undefined ? { patId: decision.patId } : {}),
+        // Left out of the JSON line when undefined.
+        detail: decision.detail,
+        patId: decision.patId,
         latencyMs,
       });
       publish('deny', decision.tokenType);

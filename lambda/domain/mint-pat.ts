@@ -45,7 +45,8 @@ export function mintPat(
     tokenHash: hashPatToken(token),
     createdAt: new Date(now).toISOString(),
     expiresAt: fields.expiresAt,
-    ...(fields.createdBy !== undefined ? { createdBy: fields.createdBy } : {}),
+    // Undefined for a JWT without `sub`: the client leaves undefined attributes out of the item.
+    createdBy: fields.createdBy,
   };
   return { item, token };
 }
