@@ -1,5 +1,7 @@
 import { EmfMetrics, PATS_METRICS } from '../../lambda/adapters/emf-metrics';
 import { JsonLogger } from '../../lambda/adapters/json-logger';
+import { JwtAuthenticator } from '../../lambda/adapters/jwt-authenticator';
+import { DynamoDbPatRepository } from '../../lambda/adapters/pat-repository';
 import { loadConfig } from '../../lambda/config';
 import { authorizerDependencies, patRouteDependencies } from '../../lambda/dependencies';
 
@@ -30,6 +32,13 @@ function observed() {
 }
 
 describe('authorizerDependencies', () => {
+  it('checks JWTs with the JWT rules and PATs against the table, unless told otherwise', () => {
+    const deps = authorizerDependencies(config);
+
+    expect(deps.authenticator).toBeInstanceOf(JwtAuthenticator);
+    expect(deps.credentials).toBeInstanceOf(DynamoDbPatRepository);
+  });
+
   it('takes the workspace claim, the last-used interval and the route scopes from the configuration', () => {
     expect(authorizerDependencies(config)).toMatchObject({
       workspaceClaim: 'tenants',

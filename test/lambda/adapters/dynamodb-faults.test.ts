@@ -32,13 +32,19 @@ beforeAll(async () => {
   dynamo = await TestDynamo.start();
   tableName = await dynamo.createPatsTable(newTableName());
   proxy = await FaultProxy.start(dynamo.endpoint);
+  direct = new DynamoDbPatRepository({ client: dynamo.client, tableName });
+});
+
+// Built for each test, not once: the client and repository settings then count as run by every
+// test, so mutation testing runs every test against a mutant of them (code run in beforeAll is
+// credited to no test).
+beforeEach(() => {
   repository = new DynamoDbPatRepository({
     client: createDocumentClient({ ...settings, endpoint: proxy.endpoint }),
     tableName,
     // No wait between conflicting transactions: the tests count attempts, not time.
     backoff: async () => undefined,
   });
-  direct = new DynamoDbPatRepository({ client: dynamo.client, tableName });
 });
 
 afterAll(async () => {
@@ -275,6 +281,7 @@ describe('writes', () => {
 
     expect(outcome).toBeInstanceOf(ServiceUnavailableError);
     expect(outcome).toMatchObject({ dependency: 'dynamodb', retryAfterSeconds: 1 });
+    expect((outcome as Error).cause).toMatchObject({ name: 'TransactionCanceledException' });
     expect(proxy.attemptsOf('TransactWriteItems')).toBe(3);
     expect((await direct.list(workspaceId, { limit: 10 })).records).toEqual([]);
   });

@@ -60,7 +60,9 @@ afterAll(async () => {
 
 describe('refused tokens (401 with an invalid_token challenge)', () => {
   let authenticator: JwtAuthenticator;
-  beforeAll(() => {
+  // For each test: the authenticator's set-up then counts as run by every test (mutation testing
+  // credits code run in beforeAll to no test).
+  beforeEach(() => {
     authenticator = authenticatorFor();
   });
 
@@ -244,7 +246,9 @@ describe('refused tokens (401 with an invalid_token challenge)', () => {
 
 describe('the Authorization header', () => {
   let authenticator: JwtAuthenticator;
-  beforeAll(() => {
+  // For each test: the authenticator's set-up then counts as run by every test (mutation testing
+  // credits code run in beforeAll to no test).
+  beforeEach(() => {
     authenticator = authenticatorFor();
   });
 
@@ -324,7 +328,9 @@ function tokenOfLength(length: number): string {
 
 describe('accepted tokens', () => {
   let authenticator: JwtAuthenticator;
-  beforeAll(() => {
+  // For each test: the authenticator's set-up then counts as run by every test (mutation testing
+  // credits code run in beforeAll to no test).
+  beforeEach(() => {
     authenticator = authenticatorFor();
   });
 

@@ -276,6 +276,21 @@ describe('findCredential', () => {
     });
   });
 
+  it('refuses as corrupt an item missing metadata, naming its key', async () => {
+    const { name: _name, ...withoutName } = newItem(randomUUID());
+    await dynamo.put(tableName, withoutName);
+
+    const failure = await repository
+      .findCredential(withoutName.workspaceId, withoutName.id)
+      .catch((error: unknown) => error);
+
+    expect(failure).toBeInstanceOf(CorruptPatItemError);
+    expect((failure as CorruptPatItemError).logFields()).toEqual({
+      key: { workspaceId: withoutName.workspaceId, id: withoutName.id },
+      problems: ['name is missing'],
+    });
+  });
+
   it('refuses as corrupt an item whose token hash is empty', async () => {
     const item = newItem(randomUUID(), { tokenHash: '' });
     await dynamo.put(tableName, { ...item });
