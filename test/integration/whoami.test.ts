@@ -13,6 +13,11 @@ const sink = new Sink();
 
 beforeAll(async () => {
   api = await startPatApi();
+});
+
+// Built for each test: the handler's wiring then counts as run by every test (mutation testing
+// credits code run in beforeAll to no test).
+beforeEach(() => {
   whoami = routeHandler('whoami', api.env(), { sink });
 });
 
