@@ -178,6 +178,37 @@ describe('delete', () => {
   });
 });
 
+describe('concurrent deletes of one PAT', () => {
+  it('delete it once: one gets the PAT, the other nothing, and the count drops by one', async () => {
+    const workspaceId = randomUUID();
+    const item = newItem(workspaceId);
+    await repository.create(item, 10);
+    await repository.create(newItem(workspaceId), 10);
+
+    const outcomes = await Promise.all([
+      repository.delete(workspaceId, item.id),
+      repository.delete(workspaceId, item.id),
+    ]);
+
+    expect(outcomes.map((outcome) => outcome?.id ?? 'none').sort()).toEqual([item.id, 'none'].sort());
+    expect(await countOf(workspaceId)).toBe(1);
+  });
+
+  it('delete a PAT stored before the counter existed once as well', async () => {
+    const workspaceId = randomUUID();
+    const { item } = legacyPatItem(workspaceId);
+    await dynamo.put(tableName, item);
+
+    const outcomes = await Promise.all([
+      repository.delete(workspaceId, item.id),
+      repository.delete(workspaceId, item.id),
+    ]);
+
+    expect(outcomes.map((outcome) => outcome?.id ?? 'none').sort()).toEqual([item.id, 'none'].sort());
+    expect(await repository.findById(workspaceId, item.id)).toBeUndefined();
+  });
+});
+
 describe('replace', () => {
   it('stores the replacement and deletes the old one, the count unchanged', async () => {
     const workspaceId = randomUUID();
