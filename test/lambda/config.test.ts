@@ -357,7 +357,7 @@ describe('loadConfig', () => {
     ]);
   });
 
-  it.each(['not a url', 'https://'])('refuses %p as JWT_ISSUER', (issuer) => {
+  it.each(['not a url', 'https://', 'ftp://localhost:9000'])('refuses %p as JWT_ISSUER', (issuer) => {
     expect(problemsOf({ ...valid, JWT_ISSUER: issuer })).toEqual([
       expect.stringContaining('JWT_ISSUER must be'),
     ]);

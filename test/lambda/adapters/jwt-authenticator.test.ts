@@ -177,6 +177,11 @@ describe('refused tokens (401 with an invalid_token challenge)', () => {
       'not an access token',
     ],
     [
+      'a typ that is not a string (not an access token)',
+      () => issuer.sign(issuer.claims({ workspaces: [workspaceId] }), { typ: 7 as unknown as string }),
+      'not an access token',
+    ],
+    [
       'an ID token (typ other than JWT or at+jwt)',
       () => issuer.sign(issuer.claims({ workspaces: [workspaceId] }), { typ: 'id_token+jwt' }),
       'not an access token',
@@ -386,6 +391,26 @@ describe('accepted tokens', () => {
     await expect(authenticator.authenticate(`Bearer ${issuer.sign(claims)}`)).resolves.toMatchObject({
       subject: undefined,
     });
+  });
+
+  it('accepts, among several configured audiences, a client_id equal to any one of them', async () => {
+    const several = authenticatorFor({ JWT_AUDIENCE: 'other-api,pats-api' });
+    const token = issuer.sign(
+      issuer.claims({ workspaces: [workspaceId], aud: undefined, client_id: 'pats-api' }),
+    );
+
+    expect((await call(several, token)).statusCode).toBe(200);
+  });
+
+  it('accepts a token issued at the very second of its clock, and refuses one a second later', async () => {
+    const nowMs = (now() + 1) * 1000;
+    const env = functionEnv({ endpoint: 'http://127.0.0.1:1' }, issuer, newTableName());
+    const atTheSecond = patRouteDependencies(loadConfig(env), { clock: { now: () => nowMs } })
+      .authenticator as JwtAuthenticator;
+    const issuedAt = (iat: number) => issuer.sign(issuer.claims({ workspaces: [workspaceId], iat }));
+
+    expect((await call(atTheSecond, issuedAt(nowMs / 1000))).statusCode).toBe(200);
+    expect((await call(atTheSecond, issuedAt(nowMs / 1000 + 1))).reason).toBe('claims');
   });
 
   it('tolerates clock skew up to JWT_LEEWAY_SECONDS, and not beyond', async () => {

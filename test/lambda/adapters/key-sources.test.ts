@@ -95,6 +95,17 @@ describe('discoverJwksUri', () => {
     );
   });
 
+  it('accepts an https issuer whose document publishes an https jwks_uri', async () => {
+    const tls = 'https://issuer.example.com';
+    const publishing = {
+      policy: fetcher.policy,
+      fetch: async () =>
+        new TextEncoder().encode(JSON.stringify({ issuer: tls, jwks_uri: `${tls}/keys` })).buffer,
+    } as unknown as KeyFetcher;
+
+    await expect(discoverJwksUri(tls, publishing)).resolves.toBe(`${tls}/keys`);
+  });
+
   it('refuses a document that is not JSON', async () => {
     routes.set('/.well-known/openid-configuration', { body: '<html>' });
 
