@@ -82,28 +82,22 @@ describe('discoverJwksUri', () => {
     await expect(discoverJwksUri(base, fetcher)).rejects.toThrow(message);
   });
 
-  it('refuses an https issuer whose document points jwks_uri at plain HTTP on loopback', async () => {
-    const tls = 'https://issuer.example.com';
-    const downgrading = {
+  // An https issuer cannot be served here: a fetcher that hands over its discovery document.
+  const tls = 'https://issuer.example.com';
+  const servingDocument = (jwksUri: string) =>
+    ({
       policy: fetcher.policy,
-      fetch: async () =>
-        new TextEncoder().encode(JSON.stringify({ issuer: tls, jwks_uri: `${base}/keys` })).buffer,
-    } as unknown as KeyFetcher;
+      fetch: async () => new TextEncoder().encode(JSON.stringify({ issuer: tls, jwks_uri: jwksUri })).buffer,
+    }) as unknown as KeyFetcher;
 
-    await expect(discoverJwksUri(tls, downgrading)).rejects.toThrow(
+  it('refuses an https issuer whose document points jwks_uri at plain HTTP on loopback', async () => {
+    await expect(discoverJwksUri(tls, servingDocument(`${base}/keys`))).rejects.toThrow(
       /an https issuer must publish an https jwks_uri/,
     );
   });
 
   it('accepts an https issuer whose document publishes an https jwks_uri', async () => {
-    const tls = 'https://issuer.example.com';
-    const publishing = {
-      policy: fetcher.policy,
-      fetch: async () =>
-        new TextEncoder().encode(JSON.stringify({ issuer: tls, jwks_uri: `${tls}/keys` })).buffer,
-    } as unknown as KeyFetcher;
-
-    await expect(discoverJwksUri(tls, publishing)).resolves.toBe(`${tls}/keys`);
+    await expect(discoverJwksUri(tls, servingDocument(`${tls}/keys`))).resolves.toBe(`${tls}/keys`);
   });
 
   it('refuses a document that is not JSON', async () => {
