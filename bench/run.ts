@@ -38,6 +38,7 @@ import { loadConfig } from '../lambda/config';
 import { authorizerDependencies, patRouteDependencies } from '../lambda/dependencies';
 import { handlerFor } from '../lambda/http/routes';
 import type { PatRouteDependencies } from '../lambda/http/routes/pat-routes';
+import { CREDENTIALS_SHIM, WEB_STREAMS_SHIM } from '../lib/bundling';
 import { buildPatsApiApp } from '../lib/pats-api-app';
 import { AUTHORIZER, ROUTES, type RouteName, routeNamed, routeScopes } from '../lib/routes';
 import { lambdaContext } from '../local/aws-payloads';
@@ -119,7 +120,10 @@ async function buildBundles() {
   const empty = await esbuildVariant('empty', 'an empty handler', fixture('empty-handler.ts'));
   const levers: Variant[] = [
     await esbuildVariant('full-credential-chain', 'lever: keep the SDK default credential chain', GET_ENTRY, {
-      alias: {},
+      alias: { 'node:stream/web': WEB_STREAMS_SHIM },
+    }),
+    await esbuildVariant('eager-web-streams', "lever: Middy's node:stream/web import kept", GET_ENTRY, {
+      alias: { '@aws-sdk/credential-provider-node': CREDENTIALS_SHIM },
     }),
     await esbuildVariant(
       'main-fields-default',

@@ -1,8 +1,16 @@
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { build, type Metafile } from 'esbuild';
-import { BUNDLE_SETTINGS, CREDENTIALS_SHIM, esbuildOptions, nodejsBundling } from '../../lib/bundling';
+import {
+  BUNDLE_SETTINGS,
+  CREDENTIALS_SHIM,
+  esbuildOptions,
+  nodejsBundling,
+  WEB_STREAMS_SHIM,
+} from '../../lib/bundling';
 import { AUTHORIZER, ROUTES } from '../../lib/routes';
 
 /**
@@ -75,6 +83,36 @@ describe.each(withSdk)('the %s function, which reaches DynamoDB', (entry) => {
   });
 });
 
+/**
+ * The Node.js built-in modules a bundle loads at init, read in a fresh process (the runtime's init),
+ * with the configuration a deployed function gets.
+ */
+function builtinsLoadedBy(entry: string): string[] {
+  const script = `const before = new Set(process.moduleLoadList);
+await import(${JSON.stringify(pathToFileURL(join(dir, `${entry}.mjs`)).href)});
+console.log(JSON.stringify(process.moduleLoadList.filter((name) => !before.has(name))));`;
+  const output = execFileSync(process.execPath, ['--input-type=module', '-e', script], {
+    env: {
+      PATH: process.env.PATH,
+      TABLE_NAME: 'pats',
+      JWT_ISSUER: 'https://issuer.example.com',
+      JWT_AUDIENCE: 'pats-api',
+      AWS_REGION: 'us-east-1',
+      AWS_LAMBDA_FUNCTION_NAME: 'pats-api',
+      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+    },
+    encoding: 'utf8',
+  });
+  return JSON.parse(output);
+}
+
+describe.each(ROUTES.map((route) => route.entry))('the %s function, which runs on Middy', (entry) => {
+  it("loads without Node's web streams, which Middy imports only for streamed responses", () => {
+    expect(inputs(entry)).toEqual(expect.arrayContaining([expect.stringContaining('@middy/core')]));
+    expect(builtinsLoadedBy(entry).filter((name) => name.includes('webstreams'))).toEqual([]);
+  });
+});
+
 describe.each(withoutSdk)('the %s function, which reads only the authorizer context', (entry) => {
   it('bundles no AWS SDK and no JWT library', () => {
     expect(inputs(entry).filter((input) => /@aws-sdk|@smithy|aws-jwt-verify/.test(input))).toEqual([]);
@@ -90,6 +128,9 @@ it('gives CDK the same settings the budget is measured with', () => {
     mainFields: ['module', 'main'],
     bundleAwsSDK: true,
     banner: BUNDLE_SETTINGS.banner,
-    esbuildArgs: { '--alias:@aws-sdk/credential-provider-node': CREDENTIALS_SHIM },
+    esbuildArgs: {
+      '--alias:@aws-sdk/credential-provider-node': CREDENTIALS_SHIM,
+      '--alias:node:stream/web': WEB_STREAMS_SHIM,
+    },
   });
 });
