@@ -7,6 +7,9 @@
  *
  *   LOAD_DURATION      seconds (default 20)
  *   LOAD_CONNECTIONS   concurrent connections (default 10)
+ *   LOAD_WARMUP        seconds of the same load before measuring, not counted (default 5): the
+ *                      embedded DynamoDB Local is a fresh JVM that answers several times slower
+ *                      until its JIT has compiled the hot paths
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
@@ -21,6 +24,7 @@ import { devToken } from '../local/dev-token';
 const ROOT = join(__dirname, '..');
 const DURATION = Number(process.env.LOAD_DURATION ?? 20);
 const CONNECTIONS = Number(process.env.LOAD_CONNECTIONS ?? 10);
+const WARMUP = Number(process.env.LOAD_WARMUP ?? 5);
 const EXPECTED = ['200', '401', '403', '404'];
 
 async function freePort(): Promise<number> {
@@ -120,15 +124,14 @@ async function main() {
       },
     ];
 
+    const target = { url: `http://127.0.0.1:${ports.PORT}`, connections: CONNECTIONS, requests };
+    process.stderr.write(`load: warming up for ${WARMUP} s (not counted)…\n`);
+    await autocannon({ ...target, duration: WARMUP });
+
     const samples: number[] = [];
     const sampler = setInterval(() => samples.push(rssBytes(pid)), 250);
     process.stderr.write(`load: ${CONNECTIONS} connections for ${DURATION} s, 200/403/404/401 in turn…\n`);
-    const result = await autocannon({
-      url: `http://127.0.0.1:${ports.PORT}`,
-      connections: CONNECTIONS,
-      duration: DURATION,
-      requests,
-    });
+    const result = await autocannon({ ...target, duration: DURATION });
     clearInterval(sampler);
 
     const third = Math.floor(samples.length / 3);
@@ -168,7 +171,7 @@ async function main() {
       ],
     ] as const;
     const report = [
-      `Measured ${new Date().toISOString().slice(0, 10)} on ${cpus()[0]?.model ?? 'unknown CPU'} (${cpus().length} cores), Node.js ${process.version}: autocannon, ${CONNECTIONS} connections, ${DURATION} s, against \`npm start\`'s server (gateway imitation, dev-issuer JWTs verified twice, embedded dynalite, audit logging on) in its own process, requests cycling 200 / 403 / 404 / 401.`,
+      `Measured ${new Date().toISOString().slice(0, 10)} on ${cpus()[0]?.model ?? 'unknown CPU'} (${cpus().length} cores), Node.js ${process.version}: autocannon, ${CONNECTIONS} connections, ${DURATION} s after ${WARMUP} s of warm-up, against \`npm start\`'s server (gateway imitation, dev-issuer JWTs verified twice, embedded DynamoDB Local, audit logging on) in its own process, requests cycling 200 / 403 / 404 / 401.`,
       '',
       '| | figure |',
       '|---|---|',

@@ -4,7 +4,7 @@
  * this one run, and written to docs/performance.md (between the bench markers). Loopback only; it
  * stops by itself.
  *
- *   BENCH_RUNS      cold starts per variant (default 20)
+ *   BENCH_RUNS      cold starts per variant (default 60)
  *   BENCH_WARM      warm invocations per side (default 2000)
  */
 import { verify as cryptoVerify, randomUUID } from 'node:crypto';
@@ -49,7 +49,7 @@ import { type ColdCase, coldStarts, pairedRatio } from './lib/cold';
 import { cpuPer, kb, ms, quietly, ratio } from './lib/stats';
 import { warmPair } from './lib/warm';
 
-const RUNS = Number(process.env.BENCH_RUNS ?? 20);
+const RUNS = Number(process.env.BENCH_RUNS ?? 60);
 const WARM = Number(process.env.BENCH_WARM ?? 2000);
 const GET_ENTRY = join(ROOT, 'lambda', 'handlers', 'get-pat.ts');
 const log = (line: string) => process.stderr.write(`${line}\n`);

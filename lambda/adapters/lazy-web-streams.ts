@@ -4,8 +4,8 @@
  * Middy's core imports `ReadableStream` from `node:stream/web` at the top of its module, but only
  * reads it when a handler streams its response (`streamifyResponse`), which no function here does.
  * Node.js builds its web streams lazily: importing `node:stream/web` evaluates them (and
- * `worker/io`, `timers/promises`) at once, measured at about 2 ms of every cold start, 4 % of the
- * SDK floor's load (docs/performance.md). This class answers `instanceof` exactly as the real
+ * `worker/io`) at once: about 2 ms in a bare process, up to 2 % of a route's load in the bench's
+ * lever row (docs/performance.md). This class answers `instanceof` exactly as the real
  * `ReadableStream` does, and loads Node's implementation only when it is asked.
  *
  * Anything else imported from `node:stream/web` fails the build (esbuild: no matching export), so
