@@ -141,9 +141,13 @@ export async function startLocalApi(
   }
 }
 
+/**
+ * What `npm start` prints: where everything listens, then commands that work as pasted into a
+ * shell. The dev JWT and the demo PAT are long, so each is set once as a shell variable and the
+ * commands use the variable.
+ */
 function banner(api: RunningLocalApi, config: LocalConfig): string {
-  const token = api.demoToken ?? '$TOKEN';
-  const auth = `-H "Authorization: Bearer ${token}" -H "X-Workspace-Id: ${DEMO.workspaceId}"`;
+  const auth = '-H "Authorization: Bearer $TOKEN" -H "X-Workspace-Id: $WS"';
   const lines = [
     '',
     `PATs API listening on ${api.url}`,
@@ -152,24 +156,25 @@ function banner(api: RunningLocalApi, config: LocalConfig): string {
     `  Demo workspace:  ${DEMO.workspaceId}`,
     `  Demo PAT id:     ${DEMO.patId}`,
   ];
-  if (api.demoToken !== undefined) lines.push('  Dev token (12 h, demo workspace):', `    ${api.demoToken}`);
-  else lines.push('  Use a token from your issuer as $TOKEN.');
   if (api.demoPatToken !== undefined) {
     lines.push(
-      `  Demo PAT (scopes ${api.functionConfig.patPolicy.scopes.join(' ')}; saved in ${demoPatFile(config.dataDir)}):`,
-      `    ${api.demoPatToken}`,
+      `  Demo PAT:        scopes ${api.functionConfig.patPolicy.scopes.join(' ')}; its token is saved in ${demoPatFile(config.dataDir)}`,
     );
   }
+  lines.push('', 'Try it (paste into a shell):');
+  if (api.demoToken !== undefined)
+    lines.push(`  TOKEN=${api.demoToken}   # dev user JWT, 12 h, demo workspace`);
+  else lines.push('  TOKEN=<a JWT from your issuer for the demo workspace>');
+  if (api.demoPatToken !== undefined) lines.push(`  PAT=${api.demoPatToken}   # the demo PAT`);
   lines.push(
-    '',
-    'Try it:',
+    `  WS=${DEMO.workspaceId}`,
     `  curl -s ${auth} ${api.url}/api/v1/pats/${DEMO.patId}`,
     `  curl -s ${auth} ${api.url}/api/v1/pats`,
     `  curl -s ${auth} -H "Content-Type: application/json" -d '{"name":"ci","scopes":["read"]}' ${api.url}/api/v1/pats`,
   );
   if (api.demoPatToken !== undefined) {
     lines.push(
-      `  curl -s -H "Authorization: Bearer ${api.demoPatToken}" ${api.url}/api/v1/whoami`,
+      `  curl -s -H "Authorization: Bearer $PAT" ${api.url}/api/v1/whoami`,
       `  (a revoked PAT keeps working on whoami for AUTHORIZER_CACHE_SECONDS=${config.authorizerCacheSeconds}, as behind API Gateway)`,
     );
   }

@@ -33,7 +33,18 @@ async function devToken(env: Env, workspaces: string, sub = 'alice') {
 
 /** The demo PAT's token as the banner prints it. */
 function demoPatOf(stdout: string): string | undefined {
-  return /Demo PAT \(scopes [^;]+; saved in [^)]+\):\s+(pat_[0-9A-Za-z]{93})/.exec(stdout)?.[1];
+  return /^ {2}PAT=(pat_[0-9A-Za-z]{93}) /m.exec(stdout)?.[1];
+}
+
+/**
+ * The banner's "Try it" commands as a shell runs them once pasted: the variables its first lines
+ * set (`TOKEN=…`, `PAT=…`, `WS=…`) expanded where the commands use them.
+ */
+function pastedCommands(stdout: string): string {
+  const variables = new Map(
+    [...stdout.matchAll(/^ {2}([A-Z]+)=(\S+)/gm)].map(([, name, value]) => [name ?? '', value ?? '']),
+  );
+  return stdout.replace(/\$([A-Z]+)\b/g, (unset, name: string) => variables.get(name) ?? unset);
 }
 
 /** `npm run pat -- <args> --json`, against the server of `env`. */
@@ -61,11 +72,9 @@ describe('npm start with the embedded store and the dev issuer', () => {
 
   it('prints curl commands that read the demo PAT and list and create PATs', async () => {
     const curls = [
-      ...server
-        .stdout()
-        .matchAll(
-          /curl -s -H "Authorization: Bearer (\S+)" -H "X-Workspace-Id: (\S+)"(?: -H "Content-Type: (\S+)" -d '(.+)')? (\S+)/g,
-        ),
+      ...pastedCommands(server.stdout()).matchAll(
+        /curl -s -H "Authorization: Bearer (\S+)" -H "X-Workspace-Id: (\S+)"(?: -H "Content-Type: (\S+)" -d '(.+)')? (\S+)/g,
+      ),
     ];
     expect(curls).toHaveLength(3);
     const answers = [];
@@ -93,7 +102,7 @@ describe('npm start with the embedded store and the dev issuer', () => {
   it('prints the demo PAT and a whoami curl that works with it', async () => {
     const [, token, url] =
       /curl -s -H "Authorization: Bearer (pat_[0-9A-Za-z]{93})" (\S+\/api\/v1\/whoami)/.exec(
-        server.stdout(),
+        pastedCommands(server.stdout()),
       ) ?? [];
 
     const answer = await requestUrl(url ?? '', { headers: { authorization: `Bearer ${token}` } });
