@@ -20,6 +20,7 @@ import { join } from 'node:path';
 import autocannon from 'autocannon';
 import { loadOrCreateDevKey } from '../local/dev-issuer';
 import { devToken } from '../local/dev-token';
+import { devIssuerUrl, LOCAL } from '../local/local-config';
 
 const ROOT = join(__dirname, '..');
 const DURATION = Number(process.env.LOAD_DURATION ?? 20);
@@ -70,24 +71,21 @@ function rssBytes(pid: number): number {
 
 async function main() {
   const dataDir = mkdtempSync(join(tmpdir(), 'pats-load-'));
-  const ports = {
-    PORT: await freePort(),
-    DYNAMODB_PORT: await freePort(),
-    DEV_ISSUER_PORT: await freePort(),
-  };
+  const ports = { api: await freePort(), store: await freePort(), issuer: await freePort() };
+  const names = LOCAL.settings;
   const env = {
-    PORT: String(ports.PORT),
-    DYNAMODB_PORT: String(ports.DYNAMODB_PORT),
-    DEV_ISSUER_PORT: String(ports.DEV_ISSUER_PORT),
-    LOCAL_DATA_DIR: dataDir,
+    [names.port.env]: String(ports.api),
+    [names.dynamoDbPort.env]: String(ports.store),
+    [names.devIssuerPort.env]: String(ports.issuer),
+    [names.dataDir.env]: dataDir,
   };
-  process.stderr.write(`starting the local API on 127.0.0.1:${ports.PORT}…\n`);
+  process.stderr.write(`starting the local API on 127.0.0.1:${ports.api}…\n`);
   const server = await startServer(env);
   const pid = server.pid as number;
   try {
     const workspaceId = randomUUID();
     const token = devToken(loadOrCreateDevKey(dataDir), {
-      issuer: `http://localhost:${ports.DEV_ISSUER_PORT}`,
+      issuer: devIssuerUrl(ports.issuer),
       audience: 'pats-api',
       subject: 'load',
       workspaces: [workspaceId],
@@ -95,7 +93,7 @@ async function main() {
     });
     const auth = { authorization: `Bearer ${token}` };
     // The PAT the load reads, created through the API like any other.
-    const created = await fetch(`http://127.0.0.1:${ports.PORT}/api/v1/pats`, {
+    const created = await fetch(`http://127.0.0.1:${ports.api}/api/v1/pats`, {
       method: 'POST',
       headers: { ...auth, 'x-workspace-id': workspaceId, 'content-type': 'application/json' },
       body: JSON.stringify({ name: 'load', scopes: ['read'] }),
@@ -124,7 +122,7 @@ async function main() {
       },
     ];
 
-    const target = { url: `http://127.0.0.1:${ports.PORT}`, connections: CONNECTIONS, requests };
+    const target = { url: `http://127.0.0.1:${ports.api}`, connections: CONNECTIONS, requests };
     process.stderr.write(`load: warming up for ${WARMUP} s (not counted)…\n`);
     await autocannon({ ...target, duration: WARMUP });
 

@@ -1,82 +1,51 @@
 import { randomBytes } from 'node:crypto';
 import { createDocumentClient } from './adapters/dynamodb-client';
-import type { EmfMetrics } from './adapters/emf-metrics';
-import { JwtAuthenticator } from './adapters/jwt-authenticator';
+import { jwtAuthenticatorFor } from './adapters/jwt-authenticator';
 import { DynamoDbPatRepository } from './adapters/pat-repository';
-import type { AuthorizerDependencies } from './authorizer/handler';
-import type { Config } from './config';
-import type { Clock } from './domain/ports';
+import { loadConfig } from './config';
+import { MANAGEMENT_SETTINGS } from './config/schema';
+import type { ConfigOf } from './config/setting';
 import { UuidV7Generator } from './domain/uuid';
-import { httpDependencies } from './http/observability';
-import type { PatRouteDependencies } from './http/routes/pat-routes';
+import { httpDependencies } from './http/http-dependencies';
+import { managementHandler } from './http/pipeline';
+import type { ManagementRoute, PatRouteDependencies } from './routes/management';
 
 /**
- * The composition root: builds the real adapters from the configuration, once per process.
- * Tests and the local API call it too (with their own `Config`), so they run the production code;
- * `overrides` exists for fault injection, log capture and a fixed clock only. What every HTTP
- * route needs (clock, metrics, logger) comes from `http/observability.ts`, which imports no AWS
- * SDK, so a route that needs nothing more (whoami) bundles none.
+ * The composition root of the management routes (the authorizer's is beside its handler): builds
+ * the real adapters from the configuration, once per process. Handlers, the local API, the tests
+ * and the benchmarks all call it, so they run the production wiring; `overrides` are for fault
+ * injection, log capture and a fixed clock only.
  */
+export type ManagementConfig = ConfigOf<typeof MANAGEMENT_SETTINGS>;
 
 /** Everything a PAT management route needs: a user-JWT authenticator, the repository, minting. */
 export function patRouteDependencies(
-  config: Config,
+  config: ManagementConfig,
   overrides: Partial<PatRouteDependencies> = {},
 ): PatRouteDependencies {
   const base = httpDependencies(config, overrides);
   const random = overrides.random ?? ((size: number) => new Uint8Array(randomBytes(size)));
   return {
     ...base,
-    workspaceClaim: config.workspaceClaim,
+    workspaceClaim: config.jwt.workspaceClaim,
     policy: config.patPolicy,
     random,
     ids: overrides.ids ?? new UuidV7Generator(() => base.clock.now(), random),
-    authenticator: overrides.authenticator ?? jwtAuthenticator(config, base.clock),
-    repository: overrides.repository ?? patRepository(config, base.metrics),
-  };
-}
-
-/** Everything the credential authorizer needs: the JWT rules, the PAT table, last-used tracking. */
-export function authorizerDependencies(
-  config: Config,
-  overrides: Partial<AuthorizerDependencies> = {},
-): AuthorizerDependencies {
-  const base = httpDependencies(config, overrides);
-  return {
-    ...base,
-    workspaceClaim: config.workspaceClaim,
-    lastUsedIntervalSeconds: config.patLastUsedIntervalSeconds,
-    routeScopes: config.routeScopes,
-    authenticator: overrides.authenticator ?? jwtAuthenticator(config, base.clock),
-    credentials: overrides.credentials ?? patRepository(config, base.metrics),
-    onLastUsedFailure:
-      overrides.onLastUsedFailure ??
-      ((error, pat) => {
-        base.logger.warn('lastUsedAt not written', { ...pat, error: { name: (error as Error).name } });
-        base.metrics.add('LastUsedWriteFailed', 1);
+    authenticator: overrides.authenticator ?? jwtAuthenticatorFor(config, base.clock),
+    repository:
+      overrides.repository ??
+      new DynamoDbPatRepository({
+        client: createDocumentClient(config.dynamoDb),
+        tableName: config.table.name,
+        transactionAttempts: config.dynamoDb.maxAttempts,
+        onLatency: (ms) => base.metrics.add('DynamoDbLatency', ms),
       }),
   };
 }
 
-function jwtAuthenticator(config: Config, clock: Clock): JwtAuthenticator {
-  return new JwtAuthenticator({
-    issuer: config.jwtIssuer,
-    audiences: config.jwtAudiences,
-    jwksUri: config.jwksUri,
-    leewaySeconds: config.jwtLeewaySeconds,
-    jwksMaxAgeSeconds: config.jwksMaxAgeSeconds,
-    fetchTimeoutMs: config.jwksFetchTimeoutMs,
-    jwksFailureTtlSeconds: config.jwksFailureTtlSeconds,
-    urlPolicy: config.urlPolicy,
-    now: () => clock.now(),
-  });
-}
-
-function patRepository(config: Config, metrics: EmfMetrics): DynamoDbPatRepository {
-  return new DynamoDbPatRepository({
-    client: createDocumentClient(config.dynamoDb),
-    tableName: config.tableName,
-    transactionAttempts: config.dynamoDb.maxAttempts,
-    onLatency: (ms) => metrics.add('DynamoDbLatency', ms),
-  });
-}
+/**
+ * A management route's Lambda handler. Built at init: a bad configuration fails the cold start
+ * with a message naming every bad variable, and every invocation shares the clients and key cache.
+ */
+export const managementLambda = (route: ManagementRoute) =>
+  managementHandler(route, patRouteDependencies(loadConfig(MANAGEMENT_SETTINGS)));

@@ -1,7 +1,10 @@
 import { CfnOutput, CfnRule, Duration, Fn, Stack, type StackProps } from 'aws-cdk-lib';
+import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import type { Construct } from 'constructs';
-import { ENV_NAMES } from '../lambda/config';
+import { AUTHORIZER_FUNCTION } from '../lambda/authorizer/definition';
+import { JWT, PAT_POLICY } from '../lambda/config/schema';
+import { contextValues, environmentOf } from '../lambda/config/setting';
 import type { AppSettings } from './app-context';
 import { AlarmTopic } from './constructs/alarms';
 import { ApiAlarms } from './constructs/api-alarms';
@@ -10,7 +13,15 @@ import { PatsDashboard } from './constructs/pats-dashboard';
 import { PatsHttpApi } from './constructs/pats-http-api';
 import { PatsTable } from './constructs/pats-table';
 import { RouteFunction } from './constructs/route-function';
-import { AUTHORIZER, ROUTES, type RouteName, routeScopes } from './routes';
+import {
+  constructIdOf,
+  entryOf,
+  type FunctionDefinition,
+  ROUTES,
+  type RouteName,
+  reservedConcurrencies,
+  routeScopes,
+} from './routes';
 
 export interface PatsApiStackProps extends StackProps {
   readonly settings: AppSettings;
@@ -49,25 +60,23 @@ export class PatsApiStack extends Stack {
     });
     const { topic } = new AlarmTopic(this, 'AlarmTopic', { alarmEmail: stage.alarmEmail });
 
-    const environment = functionEnvironment(settings);
-    const reservedShare = (share: number) =>
-      stage.reservedConcurrency !== undefined
-        ? { reservedConcurrency: Math.max(1, Math.round((stage.reservedConcurrency * share) / 100)) }
-        : {};
+    const reserved = reservedConcurrencies(stage.reservedConcurrency);
     const routeFunctions = ROUTES.map((route) => {
-      const routeFunction = new RouteFunction(this, `${capitalize(route.name)}`, {
-        entry: route.entry,
+      const routeFunction = new RouteFunction(this, constructIdOf(route), {
+        entry: entryOf(route),
         description: route.summary,
         table,
         tableGrants: route.table,
-        // A credential route reads only what the authorizer hands it: no table, no issuer.
-        environment: route.authorizer === 'jwt' ? environment : {},
+        environment: {
+          ...contextEnvironment(route, settings, table),
+          ...samLocalEnvironment(route, settings),
+        },
         memorySize: stage.memorySize,
         logRetention: stage.logRetention,
         logRemovalPolicy: stage.removalPolicy,
         alarmThresholds: stage.alarms,
         ...(topic !== undefined ? { alarmTopic: topic } : {}),
-        ...reservedShare(route.concurrencyShare),
+        reservedConcurrency: reserved.get(route.name),
       });
       return { route, routeFunction };
     });
@@ -77,29 +86,29 @@ export class PatsApiStack extends Stack {
 
     this.patAuthorizer = new PatAuthorizer(this, 'Authorizer', {
       table,
-      jwtIssuer: settings.jwtIssuer,
-      jwtAudiences: settings.jwtAudiences,
-      ...(settings.jwksUri !== undefined ? { jwksUri: settings.jwksUri } : {}),
-      workspaceClaim: settings.workspaceClaim,
+      jwtIssuer: settings.jwt.issuer,
+      jwtAudiences: settings.jwt.audiences,
+      ...(settings.jwt.jwksUri !== undefined ? { jwksUri: settings.jwt.jwksUri } : {}),
+      workspaceClaim: settings.jwt.workspaceClaim,
       routeScopes: routeScopes(ROUTES),
-      resultsCacheTtl: Duration.seconds(settings.authorizerCacheSeconds),
-      environment: localInvokeEnvironment(settings),
+      resultsCacheTtl: Duration.seconds(settings.gateway.authorizerCacheSeconds),
+      environment: samLocalEnvironment(AUTHORIZER_FUNCTION, settings),
       memorySize: stage.memorySize,
       logRetention: stage.logRetention,
       logRemovalPolicy: stage.removalPolicy,
       alarmThresholds: stage.alarms,
       ...(topic !== undefined ? { alarmTopic: topic } : {}),
-      ...reservedShare(AUTHORIZER.concurrencyShare),
+      reservedConcurrency: reserved.get(AUTHORIZER_FUNCTION.name),
     });
 
     const http = new PatsHttpApi(this, 'Http', {
       routes: ROUTES,
       functions: this.functions,
       credentialAuthorizer: this.patAuthorizer.authorizer,
-      jwtIssuer: settings.jwtIssuer,
-      jwtAudiences: settings.jwtAudiences,
+      jwtIssuer: settings.jwt.issuer,
+      jwtAudiences: settings.jwt.audiences,
       throttle: stage.throttle,
-      corsAllowedOrigins: settings.corsAllowedOrigins,
+      corsAllowedOrigins: settings.gateway.corsAllowedOrigins,
       accessLogRetention: stage.logRetention,
       accessLogRemovalPolicy: stage.removalPolicy,
     });
@@ -129,7 +138,7 @@ export class PatsApiStack extends Stack {
       description: 'DynamoDB table holding the PATs',
     });
     for (const { route, routeFunction } of routeFunctions) {
-      new CfnOutput(this, `${capitalize(route.name)}FunctionName`, {
+      new CfnOutput(this, `${constructIdOf(route)}FunctionName`, {
         value: routeFunction.function.functionName,
         description: `${route.method} ${route.path} function (for logs and sam local invoke)`,
       });
@@ -146,33 +155,28 @@ export class PatsApiStack extends Stack {
 }
 
 /**
- * What every function reads (`lambda/config.ts`), from the context. With `localInvoke` the
- * template also declares DYNAMODB_ENDPOINT and JWKS_URI (pointing at host.docker.internal), so that
+ * A route's environment: its table, and the settings of its groups that the context gives, as
+ * the functions read them.
+ */
+function contextEnvironment(
+  fn: FunctionDefinition,
+  settings: AppSettings,
+  table: ITable,
+): Record<string, string> {
+  return environmentOf(fn.settings, {
+    ...contextValues({ jwt: JWT, patPolicy: PAT_POLICY }, settings),
+    table: { name: table.tableName },
+  });
+}
+
+/**
+ * With `localInvoke`, the DynamoDB endpoint and the key set at host.docker.internal, so that
  * `sam local invoke --env-vars` can override them: SAM only overrides variables a template declares.
  */
-function functionEnvironment(settings: AppSettings): Record<string, string> {
-  const { patPolicy } = settings;
-  return {
-    JWT_ISSUER: settings.jwtIssuer,
-    JWT_AUDIENCE: settings.jwtAudiences.join(','),
-    WORKSPACE_CLAIM: settings.workspaceClaim,
-    [ENV_NAMES.patPolicy.scopes]: patPolicy.scopes.join(','),
-    [ENV_NAMES.patPolicy.defaultLifetimeDays]: String(patPolicy.defaultLifetimeDays),
-    [ENV_NAMES.patPolicy.maxLifetimeDays]: String(patPolicy.maxLifetimeDays),
-    [ENV_NAMES.patPolicy.maxPerWorkspace]: String(patPolicy.maxPerWorkspace),
-    ...(settings.jwksUri !== undefined ? { JWKS_URI: settings.jwksUri } : {}),
-    ...localInvokeEnvironment(settings),
-  };
+function samLocalEnvironment(fn: FunctionDefinition, settings: AppSettings): Record<string, string> {
+  if (!settings.localInvoke) return {};
+  return environmentOf(fn.settings, {
+    dynamoDb: { endpoint: 'http://host.docker.internal:8000' },
+    jwt: { jwksUri: settings.jwt.jwksUri ?? 'http://host.docker.internal:8001/.well-known/jwks.json' },
+  });
 }
-
-/** With `localInvoke`, the variables `sam local invoke --env-vars` overrides (see `functionEnvironment`). */
-function localInvokeEnvironment(settings: AppSettings): Record<string, string> {
-  return settings.localInvoke
-    ? {
-        DYNAMODB_ENDPOINT: 'http://host.docker.internal:8000',
-        JWKS_URI: settings.jwksUri ?? 'http://host.docker.internal:8001/.well-known/jwks.json',
-      }
-    : {};
-}
-
-const capitalize = (name: string) => `${name.charAt(0).toUpperCase()}${name.slice(1)}`;

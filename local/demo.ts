@@ -4,7 +4,7 @@ import { createPat } from '../lambda/domain/create-pat';
 import { LimitExceededError } from '../lambda/domain/errors';
 import type { PatCredentials } from '../lambda/domain/ports';
 import { hashPatToken, parsePatToken } from '../lambda/domain/token-format';
-import type { PatRouteDependencies } from '../lambda/http/routes/pat-routes';
+import type { PatRouteDependencies } from '../lambda/routes/management';
 
 /**
  * Fixed ids, so the demo workspace and PATs are the same on every start and in `events/`. They are
@@ -29,7 +29,7 @@ const DEMO_PATS = [
 
 /**
  * Creates the demo PATs that do not exist yet, through the same use case as
- * `POST /api/v1/pats` (only the id is fixed), as far as `PAT_MAX_PER_WORKSPACE` allows.
+ * `POST /api/v1/pats` (only the id is fixed), as far as the workspace limit allows.
  *
  * The demo PAT's token is kept by the caller (`.local/demo-pat.json`), since no one can read it
  * back: when the saved token no longer opens the demo PAT (another data folder, expired, revoked,

@@ -1,3 +1,4 @@
+import type { JwtSettings } from '../lambda/config';
 import { DEMO } from './demo';
 import type { SigningKey } from './dev-issuer';
 import { signJwt } from './dev-issuer';
@@ -41,17 +42,21 @@ export function parseDuration(text: string): number | undefined {
 }
 
 /** The 12-hour token of the demo user for the demo workspace, printed by `npm start` and put in `events/`. */
-export function demoToken(
-  key: SigningKey,
-  config: { audience: string; workspaceClaim: string },
-  issuer: string,
-): string {
+export function demoToken(key: SigningKey, jwt: DevTokenSettings, issuer: string): string {
   return devToken(key, {
-    issuer,
-    audience: config.audience,
+    ...forSettings(jwt, issuer),
     subject: DEMO.subject,
     workspaces: [DEMO.workspaceId],
     ttlSeconds: 12 * 3600,
-    workspaceClaim: config.workspaceClaim,
   });
 }
+
+/** The functions' JWT settings a dev token must satisfy. */
+export type DevTokenSettings = Pick<JwtSettings, 'audiences' | 'workspaceClaim'>;
+
+/** Issuer, audience and workspace claim of a dev token that the functions accept. */
+export const forSettings = (jwt: DevTokenSettings, issuer: string) => ({
+  issuer,
+  audience: jwt.audiences[0] ?? 'pats-api',
+  workspaceClaim: jwt.workspaceClaim,
+});

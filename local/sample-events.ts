@@ -1,4 +1,6 @@
 import type { APIGatewayProxyEventV2, APIGatewayRequestAuthorizerEventV2 } from 'aws-lambda';
+import { FUNCTION_SETTINGS } from '../lambda/config/schema';
+import { environmentOf } from '../lambda/config/setting';
 import type { CredentialContext } from '../lambda/domain/authorize';
 import { formatPatToken } from '../lambda/domain/token-format';
 import {
@@ -16,12 +18,6 @@ import { DEMO } from './demo';
 export const OTHER_WORKSPACE_ID = 'c0ffee00-0000-4000-8000-000000000002';
 export const MISSING_PAT_ID = '01936d3a-7c00-7000-8000-0000000000ff';
 
-/** A PAT of the right format and checksum, of the demo workspace, that does not exist. */
-const SAMPLE_PAT = formatPatToken(new Uint8Array(32).fill(0x5a), {
-  workspaceId: DEMO.workspaceId,
-  id: MISSING_PAT_ID,
-});
-
 export interface SampleEvent {
   /** The file name in `events/` without `.json`. */
   readonly name: string;
@@ -30,12 +26,21 @@ export interface SampleEvent {
   readonly event: APIGatewayProxyEventV2;
 }
 
-const PAT_IDS = {
-  demo: DEMO.patId,
-  missing: MISSING_PAT_ID,
-  revocable: DEMO.revocablePatId,
-  rotatable: DEMO.rotatablePatId,
-} as const;
+/** The workspace, PATs and credentials the samples are about: the demo's, or a test's or benchmark's own. */
+export interface SampleWorld {
+  readonly workspaceId: string;
+  /** A workspace the user is not a member of. */
+  readonly otherWorkspaceId: string;
+  /** The PAT each kind of sample names. */
+  readonly patIds: Readonly<Record<NonNullable<SampleDefinition['pat']>, string>>;
+  /** A user JWT of the workspace's user, and its claims. */
+  readonly token: string;
+  readonly claims: Readonly<Record<string, unknown>>;
+  /** What the credential authorizer hands a route for the workspace's PAT. */
+  readonly patContext: CredentialContext;
+  /** A PAT of the workspace (its token), when known. */
+  readonly patToken?: string | undefined;
+}
 
 const SAMPLE_TIME = new Date('2026-01-01T00:00:00Z');
 const SAMPLE_HEADERS = {
@@ -43,6 +48,80 @@ const SAMPLE_HEADERS = {
   host: 'localhost:8080',
   'user-agent': 'sam-local-invoke',
 };
+
+/**
+ * The HTTP API (payload 2.0) event of a route's sample: what API Gateway would send after the
+ * route's authorizer let the request through (the JWT authorizer's flattened claims, or the
+ * credential authorizer's context). A management route's sample whose credential is a PAT shows
+ * the function's own refusal (401) of what the gateway would already have refused.
+ */
+export function sampleEvent(route: RouteDefinition, sample: SampleDefinition, world: SampleWorld) {
+  const name = sampleName(route, sample);
+  const patId = sample.pat === undefined ? undefined : world.patIds[sample.pat];
+  const body = sample.body === undefined ? undefined : JSON.stringify(sample.body);
+  const viaPat = sample.credential === 'pat';
+  // Management routes refuse any PAT and credential routes read the authorizer's context, so a
+  // stand-in PAT serves both, and no secret is written.
+  const authorization = `Bearer ${viaPat ? standInPat(world.workspaceId) : world.token}`;
+  return httpApiEvent({
+    method: route.method,
+    routeKey: routeKey(route),
+    rawPath: route.path.replace('{id}', patId ?? ''),
+    rawQueryString: new URLSearchParams(sample.query ?? {}).toString(),
+    headers: {
+      ...SAMPLE_HEADERS,
+      authorization,
+      ...(route.authorizer === 'jwt'
+        ? { 'x-workspace-id': sample.workspace === 'other' ? world.otherWorkspaceId : world.workspaceId }
+        : {}),
+      ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+    },
+    ...(patId !== undefined ? { pathParameters: { id: patId } } : {}),
+    ...(body !== undefined ? { body } : {}),
+    ...(route.authorizer === 'credential'
+      ? { lambdaAuthorizer: viaPat ? world.patContext : userContext(world.claims) }
+      : viaPat
+        ? {}
+        : { jwtAuthorizer: jwtAuthorizerContext(world.claims) }),
+    requestId: `sample-${name}`,
+    time: SAMPLE_TIME,
+  });
+}
+
+/** A route's first sample that can be sent again and again (it uses up no PAT): for cold starts. */
+export function repeatableSample(route: RouteDefinition): SampleDefinition {
+  const sample = route.samples.find(
+    (candidate) => candidate.pat !== 'revocable' && candidate.pat !== 'rotatable',
+  );
+  if (sample === undefined) throw new Error(`${route.name} has no sample that can be repeated`);
+  return sample;
+}
+
+/** The demo's world: the ids `npm start` seeds, with the demo user's credentials. */
+export function demoWorld(credentials: SampleCredentials): SampleWorld {
+  return {
+    workspaceId: DEMO.workspaceId,
+    otherWorkspaceId: OTHER_WORKSPACE_ID,
+    patIds: {
+      demo: DEMO.patId,
+      missing: MISSING_PAT_ID,
+      revocable: DEMO.revocablePatId,
+      rotatable: DEMO.rotatablePatId,
+    },
+    token: credentials.token,
+    claims: credentials.claims,
+    patContext: {
+      tokenType: 'pat',
+      subject: DEMO.subject,
+      workspaceId: DEMO.workspaceId,
+      patId: DEMO.patId,
+      name: 'Demo PAT',
+      expiresAt: '2027-01-01T00:00:00.000Z',
+      scopes: 'read write',
+    },
+    patToken: credentials.patToken,
+  };
+}
 
 export interface SampleCredentials {
   /** A user JWT of the demo user. */
@@ -52,80 +131,40 @@ export interface SampleCredentials {
   readonly patToken?: string | undefined;
 }
 
-/**
- * The sample HTTP API (payload 2.0) events of `events/`, one per sample of each route in
- * `lib/routes.ts`, for `sam local invoke` and direct invocations. They carry what API Gateway would
- * send after the route's authorizer let the request through: the JWT authorizer's flattened
- * claims, or the credential authorizer's context. A management route's sample whose credential is
- * a PAT shows the function's own refusal (401) of what the gateway would already have refused.
- */
+/** The sample events of `events/`: one per sample of each route in `lib/routes.ts`, in the demo's world. */
 export function sampleEvents(credentials: SampleCredentials): SampleEvent[] {
-  // The Authorization header of a sample made with a PAT: management routes refuse any PAT, and a
-  // credential route reads the authorizer's context, so a stand-in does, and no secret is written.
-  const pat = SAMPLE_PAT;
+  const world = demoWorld(credentials);
   return ROUTES.flatMap((route) =>
-    route.samples.map((sample) => {
-      const name = sampleName(route, sample);
-      const patId = sample.pat === undefined ? undefined : PAT_IDS[sample.pat];
-      const body = sample.body === undefined ? undefined : JSON.stringify(sample.body);
-      const viaPat = sample.credential === 'pat';
-      const event = httpApiEvent({
-        method: route.method,
-        routeKey: routeKey(route),
-        rawPath: route.path.replace('{id}', patId ?? ''),
-        rawQueryString: new URLSearchParams(sample.query ?? {}).toString(),
-        headers: {
-          ...SAMPLE_HEADERS,
-          authorization: `Bearer ${viaPat ? pat : credentials.token}`,
-          ...(route.authorizer === 'jwt'
-            ? { 'x-workspace-id': sample.workspace === 'other' ? OTHER_WORKSPACE_ID : DEMO.workspaceId }
-            : {}),
-          ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
-        },
-        ...(patId !== undefined ? { pathParameters: { id: patId } } : {}),
-        ...(body !== undefined ? { body } : {}),
-        ...(route.authorizer === 'credential'
-          ? { lambdaAuthorizer: viaPat ? demoPatContext() : demoUserContext(credentials.claims) }
-          : viaPat
-            ? {}
-            : { jwtAuthorizer: jwtAuthorizerContext(credentials.claims) }),
-        requestId: `sample-${name}`,
-        time: SAMPLE_TIME,
-      });
-      return { name, route, sample, event };
-    }),
+    route.samples.map((sample) => ({
+      name: sampleName(route, sample),
+      route,
+      sample,
+      event: sampleEvent(route, sample, world),
+    })),
   );
 }
 
-/** What the credential authorizer hands a route for the demo PAT. */
-function demoPatContext(): CredentialContext {
-  return {
-    tokenType: 'pat',
-    subject: DEMO.subject,
-    workspaceId: DEMO.workspaceId,
-    patId: DEMO.patId,
-    name: 'Demo PAT',
-    expiresAt: '2027-01-01T00:00:00.000Z',
-    scopes: 'read write',
-  };
-}
-
-/** What the credential authorizer hands a route for the demo user's JWT. */
-function demoUserContext(claims: Record<string, unknown>): CredentialContext {
+/** What the credential authorizer hands a route for a user's JWT. */
+function userContext(claims: Readonly<Record<string, unknown>>): CredentialContext {
   const workspaces = Array.isArray(claims.workspaces) ? claims.workspaces.join(' ') : '';
   return { tokenType: 'user', subject: String(claims.sub ?? ''), workspaces };
 }
 
+/** A PAT of the right format and checksum, of the workspace, that does not exist. */
+const standInPat = (workspaceId: string) =>
+  formatPatToken(new Uint8Array(32).fill(0x5a), { workspaceId, id: MISSING_PAT_ID });
+
 /**
  * The sample events of the credential authorizer (`events/authorizer-<case>.json`): the request
- * API Gateway sends it for `GET /api/v1/whoami` with the demo PAT (allowed; only when its token
- * is known, and git-ignored since it holds it), with the demo user's JWT (allowed), and with a
- * PAT of the right shape that does not exist (denied).
+ * API Gateway sends it for `GET /api/v1/whoami` with the world's PAT (allowed; only when its token
+ * is known, and git-ignored since it holds it), with the user's JWT (allowed), and with a PAT of
+ * the right shape that does not exist (denied).
  */
 export function authorizerSampleEvents(
-  credentials: SampleCredentials,
+  credentials: SampleCredentials | SampleWorld,
 ): Record<string, APIGatewayRequestAuthorizerEventV2> {
   const whoami = routeNamed('whoami');
+  const workspaceId = 'workspaceId' in credentials ? credentials.workspaceId : DEMO.workspaceId;
   const event = (name: string, authorization: string) =>
     authorizerEvent({
       routeKey: routeKey(whoami),
@@ -139,30 +178,32 @@ export function authorizerSampleEvents(
       ? { 'authorizer-pat': event('pat', `Bearer ${credentials.patToken}`) }
       : {}),
     'authorizer-jwt': event('jwt', `Bearer ${credentials.token}`),
-    'authorizer-unknown-pat': event('unknown-pat', `Bearer ${SAMPLE_PAT}`),
+    'authorizer-unknown-pat': event('unknown-pat', `Bearer ${standInPat(workspaceId)}`),
   };
 }
 
 /**
  * `sam local invoke --env-vars`: the functions, inside SAM's container, reach the embedded store
- * and the dev issuer's keys on the host as host.docker.internal. `JWT_ISSUER` stays the `iss` the
+ * and the dev issuer's keys on the host as host.docker.internal. The issuer stays the `iss` the
  * dev tokens carry. SAM only overrides variables the template declares; the stack declares these
  * when synthesized with `-c localInvoke=true`.
  */
 export function samEnvVars(options: {
-  dynamoDbPort: number;
-  devIssuerPort: number;
-  tableName: string;
-  audience: string;
-  issuer: string;
+  readonly dynamoDbPort: number;
+  readonly devIssuerPort: number;
+  readonly tableName: string;
+  readonly audiences: readonly string[];
+  readonly issuer: string;
 }) {
   return {
-    Parameters: {
-      TABLE_NAME: options.tableName,
-      DYNAMODB_ENDPOINT: `http://host.docker.internal:${options.dynamoDbPort}`,
-      JWT_ISSUER: options.issuer,
-      JWKS_URI: `http://host.docker.internal:${options.devIssuerPort}/.well-known/jwks.json`,
-      JWT_AUDIENCE: options.audience,
-    },
+    Parameters: environmentOf(FUNCTION_SETTINGS, {
+      table: { name: options.tableName },
+      dynamoDb: { endpoint: `http://host.docker.internal:${options.dynamoDbPort}` },
+      jwt: {
+        issuer: options.issuer,
+        jwksUri: `http://host.docker.internal:${options.devIssuerPort}/.well-known/jwks.json`,
+        audiences: options.audiences,
+      },
+    }),
   };
 }

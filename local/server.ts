@@ -1,9 +1,10 @@
+import { authorizerDependencies } from '../lambda/authorizer/dependencies';
 import { createAuthorizerHandler } from '../lambda/authorizer/handler';
-import { type Config, ConfigurationError, loadConfig } from '../lambda/config';
-import { authorizerDependencies, patRouteDependencies } from '../lambda/dependencies';
-import { handlerFor } from '../lambda/http/routes';
-import type { PatRouteDependencies } from '../lambda/http/routes/pat-routes';
-import { ROUTES, type RouteName, routeScopes } from '../lib/routes';
+import { ConfigurationError, loadConfig } from '../lambda/config';
+import { FUNCTION_SETTINGS, GATEWAY } from '../lambda/config/schema';
+import { patRouteDependencies } from '../lambda/dependencies';
+import { handlerFor } from '../lambda/http/pipeline';
+import { ROUTES, routeScopes } from '../lib/routes';
 import { localDynamoDbClient } from './aws-payloads';
 import { lockDataDir } from './data-dir-lock';
 import { DEMO, demoPatFile, readDemoPat, saveDemoPat, seedDemo } from './demo';
@@ -12,9 +13,15 @@ import { demoToken as makeDemoToken } from './dev-token';
 import { ensurePatsTable, startEmbeddedStore } from './embedded-store';
 import { GatewayCredentialAuthorizer } from './gateway/credential-authorizer';
 import { GatewayJwtAuthorizer } from './gateway/jwt-authorizer';
-import { createGateway, type LambdaHandler } from './gateway/server';
+import { createGateway } from './gateway/server';
 import { assertPortFree, listenAll, PortInUseError } from './listen';
-import { type LocalConfig, LocalConfigError, loadLocalConfig } from './local-config';
+import {
+  type FunctionConfig,
+  LOCAL,
+  type LocalConfig,
+  LocalConfigError,
+  loadLocalConfig,
+} from './local-config';
 import { JavaUnavailableError } from './store/dynamodb-local';
 
 export interface RunningLocalApi {
@@ -26,21 +33,12 @@ export interface RunningLocalApi {
   /** The demo PAT's token (kept in the data folder), unless the workspace limit left no room for it. */
   readonly demoPatToken: string | undefined;
   /** The configuration the functions were given. */
-  readonly functionConfig: Config;
+  readonly functionConfig: FunctionConfig;
   close(): Promise<void>;
 }
 
-/** Every route's handler, built the way each route's Lambda builds it, around one set of dependencies. */
-export function routeHandlers(deps: PatRouteDependencies): Record<RouteName, LambdaHandler> {
-  const handlers: Partial<Record<RouteName, LambdaHandler>> = {};
-  for (const route of ROUTES) {
-    handlers[route.name] = handlerFor(route.entry, deps) as unknown as LambdaHandler;
-  }
-  return handlers as Record<RouteName, LambdaHandler>;
-}
-
 /**
- * `npm start`: the embedded store (or DYNAMODB_ENDPOINT), the dev issuer (or JWT_ISSUER), the demo
+ * `npm start`: the embedded store (or the functions' DynamoDB endpoint), the dev issuer (or their issuer), the demo
  * data, and the gateway in front of the very handlers the Lambdas run, configured by the functions'
  * own `loadConfig` from the environment the Lambdas would get.
  */
@@ -53,13 +51,15 @@ export async function startLocalApi(
     for (const closer of closers.reverse()) await closer();
   };
   try {
-    await assertPortFree(config.port, config.bindHosts, 'PORT');
-    if (config.dynamoDbEndpoint === undefined)
-      await assertPortFree(config.dynamoDbPort, config.bindHosts, 'DYNAMODB_PORT');
-    if (config.external === undefined)
-      await assertPortFree(config.devIssuerPort, config.bindHosts, 'DEV_ISSUER_PORT');
+    const names = LOCAL.settings;
+    await assertPortFree(config.port, config.bindHosts, names.port.env);
+    if (!config.externalStore)
+      await assertPortFree(config.dynamoDbPort, config.bindHosts, names.dynamoDbPort.env);
+    if (!config.externalIssuer)
+      await assertPortFree(config.devIssuerPort, config.bindHosts, names.devIssuerPort.env);
 
-    let dynamoDbEndpoint = config.dynamoDbEndpoint;
+    // An outside store is the functions' own endpoint; else the embedded one, once it listens.
+    let dynamoDbEndpoint = config.externalStore ? config.functions.dynamoDb.endpoint : undefined;
     if (dynamoDbEndpoint === undefined) {
       if (!config.inMemory) {
         const unlock = lockDataDir(config.dataDir);
@@ -76,11 +76,11 @@ export async function startLocalApi(
     }
     const admin = localDynamoDbClient(dynamoDbEndpoint);
     closers.push(async () => admin.destroy());
-    await ensurePatsTable(admin, config.tableName);
+    await ensurePatsTable(admin, config.functions.table.name);
 
-    let issuer = config.external?.issuer;
+    let issuer = config.functions.jwt.issuer;
     let demoToken: string | undefined;
-    if (config.external === undefined) {
+    if (!config.externalIssuer) {
       const key = loadOrCreateDevKey(config.dataDir);
       const devIssuer = await DevIssuer.start({
         keys: [key],
@@ -89,26 +89,16 @@ export async function startLocalApi(
       });
       closers.push(() => devIssuer.stop());
       issuer = devIssuer.url;
-      demoToken = makeDemoToken(key, config, issuer);
+      demoToken = makeDemoToken(key, config.functions.jwt, issuer);
     }
-    if (issuer === undefined) throw new LocalConfigError('no issuer');
 
-    const functionEnv = {
-      ...config.env,
-      TABLE_NAME: config.tableName,
-      JWT_ISSUER: issuer,
-      JWT_AUDIENCE: config.audience,
-      JWKS_URI: config.external?.jwksUri,
-      WORKSPACE_CLAIM: config.workspaceClaim,
-      DYNAMODB_ENDPOINT: dynamoDbEndpoint,
-      AWS_REGION: config.env.AWS_REGION ?? 'us-east-1',
-    };
-    const functionConfig = loadConfig(functionEnv);
+    const functionConfig = loadConfig(FUNCTION_SETTINGS, config.functionEnv({ issuer, dynamoDbEndpoint }));
     const deps = patRouteDependencies(functionConfig);
-    // The authorizer Lambda's configuration: the route scopes the stack hands it.
-    const authorizerDeps = authorizerDependencies(
-      loadConfig({ ...functionEnv, ROUTE_SCOPES: JSON.stringify(routeScopes(ROUTES)) }),
-    );
+    // The authorizer gets the route scopes the stack hands it.
+    const authorizerDeps = authorizerDependencies({
+      ...functionConfig,
+      authorizer: { ...functionConfig.authorizer, routeScopes: routeScopes(ROUTES) },
+    });
     const demoPatToken = await seedDemo(deps, {
       credentials: authorizerDeps.credentials,
       savedToken: readDemoPat(config.dataDir),
@@ -117,20 +107,20 @@ export async function startLocalApi(
 
     const gatewayOptions = {
       routes: ROUTES,
-      handlers: routeHandlers(deps),
+      handlerOf: (route: (typeof ROUTES)[number]) => handlerFor(route, deps),
       jwtAuthorizer: new GatewayJwtAuthorizer(functionConfig),
       credentialAuthorizer: new GatewayCredentialAuthorizer(
         createAuthorizerHandler(authorizerDeps),
-        config.authorizerCacheSeconds,
+        config.gateway.authorizerCacheSeconds,
       ),
-      corsAllowedOrigins: config.corsAllowedOrigins,
+      corsAllowedOrigins: config.gateway.corsAllowedOrigins,
       log,
     };
     const gateway = await listenAll(
       () => createGateway(gatewayOptions),
       config.port,
       config.bindHosts,
-      'PORT',
+      names.port.env,
     );
     closers.push(gateway.close);
     const url = `http://localhost:${gateway.port}`;
@@ -151,8 +141,8 @@ function banner(api: RunningLocalApi, config: LocalConfig): string {
   const lines = [
     '',
     `PATs API listening on ${api.url}`,
-    `  DynamoDB:        ${api.dynamoDbEndpoint} (table ${config.tableName}${config.inMemory ? ', in memory' : ''})`,
-    `  Issuer:          ${api.issuer}${config.external === undefined ? ' (dev issuer)' : ''}`,
+    `  DynamoDB:        ${api.dynamoDbEndpoint} (table ${api.functionConfig.table.name}${config.inMemory ? ', in memory' : ''})`,
+    `  Issuer:          ${api.issuer}${config.externalIssuer ? '' : ' (dev issuer)'}`,
     `  Demo workspace:  ${DEMO.workspaceId}`,
     `  Demo PAT id:     ${DEMO.patId}`,
   ];
@@ -175,7 +165,7 @@ function banner(api: RunningLocalApi, config: LocalConfig): string {
   if (api.demoPatToken !== undefined) {
     lines.push(
       `  curl -s -H "Authorization: Bearer $PAT" ${api.url}/api/v1/whoami`,
-      `  (a revoked PAT keeps working on whoami for AUTHORIZER_CACHE_SECONDS=${config.authorizerCacheSeconds}, as behind API Gateway)`,
+      `  (a revoked PAT keeps working on whoami for ${GATEWAY.settings.authorizerCacheSeconds.env}=${config.gateway.authorizerCacheSeconds}, as behind API Gateway)`,
     );
   }
   lines.push(

@@ -3,26 +3,24 @@ import { type AddressInfo, connect, createServer, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { JsonLogger } from '../../lambda/adapters/json-logger';
 import { loadConfig } from '../../lambda/config';
+import { FUNCTION_SETTINGS, MANAGEMENT_SETTINGS } from '../../lambda/config/schema';
+import { environmentOf } from '../../lambda/config/setting';
 import { patRouteDependencies } from '../../lambda/dependencies';
 import { createPat } from '../../lambda/domain/create-pat';
-import { type RouteName, routeKey, routeNamed } from '../../lib/routes';
-import {
-  authorizerEvent,
-  httpApiEvent,
-  jwtAuthorizerContext,
-  localDynamoDbClient,
-} from '../../local/aws-payloads';
+import { FUNCTIONS, ROUTES, routeKey, routeNamed } from '../../lib/routes';
+import { authorizerEvent, localDynamoDbClient } from '../../local/aws-payloads';
 import { DevIssuer, generateSigningKey } from '../../local/dev-issuer';
 import { ensurePatsTable } from '../../local/embedded-store';
+import { repeatableSample, type SampleWorld, sampleEvent } from '../../local/sample-events';
 import { startDynamoDbLocal } from '../../local/store/dynamodb-local';
 import { OUT } from './bundles';
 
-export const TABLE_NAME = 'pats';
+export const BENCH_TABLE = 'pats';
 
 /**
  * What the functions run against in the benchmarks: DynamoDB Local behind a TCP pass-through that
- * counts the connections clients open, an issuer on loopback, a workspace with some PATs, and a
- * sample event per route written to disk for the cold starts.
+ * counts the connections clients open, an issuer on loopback, a workspace with some PATs, and each
+ * function's cold-start event (a route's first sample that can be repeated) written to disk.
  */
 export async function startBenchBackends() {
   const dynamoDbLocal = await startDynamoDbLocal({ port: 0 });
@@ -41,21 +39,25 @@ export async function startBenchBackends() {
   const endpoint = `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`;
   const issuer = await DevIssuer.start({ keys: [generateSigningKey()], publicHost: '127.0.0.1' });
   const admin = localDynamoDbClient(endpoint);
-  await ensurePatsTable(admin, TABLE_NAME);
+  await ensurePatsTable(admin, BENCH_TABLE);
 
+  const workspaceId = '0b0b0b0b-0000-4000-8000-000000000001';
   const env: Record<string, string> = {
-    TABLE_NAME,
-    JWT_ISSUER: issuer.url,
-    JWT_AUDIENCE: 'pats-api',
-    DYNAMODB_ENDPOINT: endpoint,
-    PAT_MAX_PER_WORKSPACE: '10000',
-    AWS_REGION: 'us-east-1',
+    ...environmentOf(FUNCTION_SETTINGS, {
+      table: { name: BENCH_TABLE },
+      jwt: { issuer: issuer.url, audiences: ['pats-api'] },
+      dynamoDb: { endpoint, region: 'us-east-1' },
+      patPolicy: { maxPerWorkspace: 10_000 },
+    }),
     AWS_ACCESS_KEY_ID: 'bench',
     AWS_SECRET_ACCESS_KEY: 'bench',
     AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+    // What the SDK-floor fixture reads.
+    BENCH_DYNAMODB_ENDPOINT: endpoint,
+    BENCH_TABLE_NAME: BENCH_TABLE,
+    BENCH_WORKSPACE_ID: workspaceId,
   };
-  const workspaceId = '0b0b0b0b-0000-4000-8000-000000000001';
-  const deps = patRouteDependencies(loadConfig(env), {
+  const deps = patRouteDependencies(loadConfig(MANAGEMENT_SETTINGS, env), {
     logger: new JsonLogger({ serviceName: 'bench', level: 'SILENT' }),
   });
   const seeded = [];
@@ -63,9 +65,9 @@ export async function startBenchBackends() {
     const request = { name: `bench ${i}`, scopes: ['read'], expiresAt: undefined };
     seeded.push((await createPat({ workspaceId, subject: 'bench', request }, deps)).view);
   }
-  const patId = seeded[0]?.id ?? '';
-  // What the SDK-floor fixture reads.
-  Object.assign(env, { BENCH_WORKSPACE_ID: workspaceId, BENCH_PAT_ID: patId });
+  const [pat] = seeded;
+  if (pat === undefined) throw new Error('no PAT seeded');
+  env.BENCH_PAT_ID = pat.id;
   const now = Math.floor(Date.now() / 1000);
   const claims = {
     iss: issuer.url,
@@ -75,77 +77,54 @@ export async function startBenchBackends() {
     exp: now + 3600,
     workspaces: [workspaceId],
   };
-  const token = issuer.sign(claims);
-
-  /** An event of a route as API Gateway would send it for this workspace. */
-  const eventOf = (name: RouteName, options: { id?: string; body?: unknown; query?: string } = {}) => {
-    const route = routeNamed(name);
-    const rawPath = route.path.replace('{id}', options.id ?? patId);
-    return httpApiEvent({
-      method: route.method,
-      routeKey: `${route.method} ${route.path}`,
-      rawPath,
-      rawQueryString: options.query ?? '',
-      headers: {
-        authorization: `Bearer ${token}`,
-        'x-workspace-id': workspaceId,
-        ...(options.body !== undefined ? { 'content-type': 'application/json' } : {}),
-      },
-      ...(route.path.includes('{id}') ? { pathParameters: { id: options.id ?? patId } } : {}),
-      ...(options.body !== undefined ? { body: JSON.stringify(options.body) } : {}),
-      jwtAuthorizer: jwtAuthorizerContext(claims),
-      requestId: `bench-${name}`,
-    });
+  const missing = '0b0b0b0b-0000-7000-8000-0000000000ff';
+  const world: SampleWorld = {
+    workspaceId,
+    otherWorkspaceId: '0b0b0b0b-0000-4000-8000-000000000002',
+    patIds: { demo: pat.id, missing, revocable: missing, rotatable: missing },
+    token: issuer.sign(claims),
+    claims,
+    patContext: {
+      tokenType: 'pat',
+      subject: 'bench',
+      workspaceId,
+      patId: pat.id,
+      name: pat.name,
+      expiresAt: pat.expiresAt ?? '',
+      scopes: pat.scopes.join(' '),
+    },
+    patToken: pat.token,
   };
-  const patToken = seeded[0]?.token ?? '';
-  const whoami = routeNamed('whoami');
-  /** What API Gateway sends the credential authorizer for `GET /api/v1/whoami` with a PAT. */
-  const authorizerEventOf = (token: string) =>
-    authorizerEvent({
+
+  /** What API Gateway sends the credential authorizer for `GET /api/v1/whoami` with a credential. */
+  const authorizerEventOf = (token: string) => {
+    const whoami = routeNamed('whoami');
+    return authorizerEvent({
       routeKey: routeKey(whoami),
       rawPath: whoami.path,
       headers: { authorization: `Bearer ${token}` },
       requestId: 'bench-authorizer',
     });
-  const missing = '0b0b0b0b-0000-7000-8000-0000000000ff';
-  /** Each route's cold-start event and the status its first invocation answers. */
-  const coldEvents: Record<RouteName, { file: string; status: number }> = {
-    getPat: write('getPat', eventOf('getPat'), 200),
-    listPats: write('listPats', eventOf('listPats', { query: 'limit=20' }), 200),
-    createPat: write('createPat', eventOf('createPat', { body: { name: 'cold', scopes: ['read'] } }), 201),
-    // Revoking or rotating the same PAT twice cannot answer 201/204 twice: these take the whole
-    // path up to the transaction, and answer 404 for a PAT that does not exist.
-    revokePat: write('revokePat', eventOf('revokePat', { id: missing }), 404),
-    rotatePat: write('rotatePat', eventOf('rotatePat', { id: missing }), 404),
-    whoami: write(
-      'whoami',
-      httpApiEvent({
-        method: 'GET',
-        routeKey: routeKey(whoami),
-        rawPath: whoami.path,
-        headers: { authorization: `Bearer ${patToken}` },
-        lambdaAuthorizer: { tokenType: 'user', subject: 'bench', workspaces: workspaceId },
-        requestId: 'bench-whoami',
-      }),
-      200,
-    ),
   };
-  /** The credential authorizer's cold start: a PAT read from the table, checked and allowed. */
-  const authorizerColdEvent = write('authorizer', authorizerEventOf(patToken), 200);
+  /** Each function's cold-start event and the status its first invocation answers. */
+  const coldEvents = new Map(
+    FUNCTIONS.map((fn) => {
+      const route = ROUTES.find((candidate) => candidate.name === fn.name);
+      if (route === undefined) return [fn.name, write(fn.name, authorizerEventOf(pat.token), 200)] as const;
+      const sample = repeatableSample(route);
+      return [fn.name, write(fn.name, sampleEvent(route, sample, world), sample.status)] as const;
+    }),
+  );
 
   return {
     env,
     endpoint,
     issuer,
     claims,
-    workspaceId,
-    patId,
+    world,
     seeded,
-    eventOf,
     coldEvents,
-    patToken,
     authorizerEventOf,
-    authorizerColdEvent,
     counter,
     stop: async () => {
       admin.destroy();
@@ -156,6 +135,8 @@ export async function startBenchBackends() {
     },
   };
 }
+
+export type BenchBackends = Awaited<ReturnType<typeof startBenchBackends>>;
 
 function write(name: string, event: unknown, status: number) {
   const file = join(OUT, `event-${name}.json`);

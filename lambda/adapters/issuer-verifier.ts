@@ -2,24 +2,19 @@ import { JwtVerifier } from 'aws-jwt-verify';
 import type { Jwks } from 'aws-jwt-verify/jwk';
 import { type DecomposedJwt, decomposeUnverifiedJwt } from 'aws-jwt-verify/jwt';
 import type { JwtPayload } from 'aws-jwt-verify/jwt-model';
+import type { JwtSettings } from '../config';
 import { IssuerKeys } from './issuer-keys';
 import { KeyFetcher } from './key-fetcher';
 import type { UrlPolicy } from './url-policy';
 
-export interface IssuerVerifierProps {
-  readonly issuer: string;
-  /** Where the keys are; when absent they are found through the issuer's OIDC discovery document. */
-  readonly jwksUri?: string | undefined;
+/** The JWT settings (`config.jwt`) the verifier uses, and the rules its caller adds. */
+export interface IssuerVerifierProps
+  extends Pick<
+    JwtSettings,
+    'issuer' | 'jwksUri' | 'leewaySeconds' | 'jwksMaxAgeSeconds' | 'fetchTimeoutMs' | 'jwksFailureTtlSeconds'
+  > {
   /** Which plain-HTTP hosts count as this machine (see `url-policy.ts`). */
   readonly urlPolicy: UrlPolicy;
-  /** Clock skew tolerated on `exp` and `nbf`. @default 0 */
-  readonly leewaySeconds?: number;
-  /** @default 3600 */
-  readonly jwksMaxAgeSeconds?: number;
-  /** @default 2000 */
-  readonly fetchTimeoutMs?: number;
-  /** How long a failed key fetch is remembered. @default 10 */
-  readonly jwksFailureTtlSeconds?: number;
   /** Rules applied to the unverified token before any key is looked up; throw to refuse. */
   readonly headerCheck?: (decomposed: DecomposedJwt) => void;
   /** Rules applied after the signature, `iss`, `exp` and `nbf` checked out; throw to refuse. */
@@ -66,9 +61,9 @@ export class IssuerVerifier {
     this.keys = new IssuerKeys<Verifier>({
       issuer: props.issuer,
       jwksUri: props.jwksUri,
-      fetcher: new KeyFetcher({ timeoutMs: props.fetchTimeoutMs ?? 2000, policy: props.urlPolicy }),
-      maxAgeSeconds: props.jwksMaxAgeSeconds ?? 3600,
-      failureTtlSeconds: props.jwksFailureTtlSeconds ?? 10,
+      fetcher: new KeyFetcher({ timeoutMs: props.fetchTimeoutMs, policy: props.urlPolicy }),
+      maxAgeSeconds: props.jwksMaxAgeSeconds,
+      failureTtlSeconds: props.jwksFailureTtlSeconds,
       prepare: (jwks) => this.verifierFor(jwks),
       ...(props.now !== undefined ? { now: props.now } : {}),
     });
@@ -105,7 +100,7 @@ export class IssuerVerifier {
       jwksUri: 'urn:pats-api:issuer-keys',
       // Checked by the caller's customJwtCheck, where a token without `aud` may fall back to `client_id`.
       audience: null,
-      graceSeconds: this.props.leewaySeconds ?? 0,
+      graceSeconds: this.props.leewaySeconds,
       customJwtCheck: this.props.customJwtCheck,
     });
     verifier.cacheJwks(jwks);

@@ -10,30 +10,21 @@ import {
 } from 'aws-jwt-verify/error';
 import type { DecomposedJwt } from 'aws-jwt-verify/jwt';
 import type { JwtHeader, JwtPayload } from 'aws-jwt-verify/jwt-model';
+import { type JwtSettings, type RuntimeSettings, urlPolicyOf } from '../config';
 import { ServiceUnavailableError, UnauthorizedError } from '../domain/errors';
-import type { Authenticator, Principal } from '../domain/ports';
-import { audienceMatches, IssuerVerifier, JwtRejectedError } from './issuer-verifier';
+import type { Authenticator, Clock, Principal } from '../domain/ports';
+import {
+  audienceMatches,
+  IssuerVerifier,
+  type IssuerVerifierProps,
+  JwtRejectedError,
+} from './issuer-verifier';
 import { KeySourceUnavailableError } from './key-fetcher';
-import type { UrlPolicy } from './url-policy';
 
-export interface JwtAuthenticatorProps {
-  readonly issuer: string;
-  readonly audiences: readonly string[];
-  /** Where the keys are; when absent they are found through the issuer's OIDC discovery document. */
-  readonly jwksUri?: string | undefined;
-  /** Which plain-HTTP hosts count as this machine. */
-  readonly urlPolicy: UrlPolicy;
-  /** @default 0 */
-  readonly leewaySeconds?: number;
-  /** @default 3600 */
-  readonly jwksMaxAgeSeconds?: number;
-  /** @default 2000 */
-  readonly fetchTimeoutMs?: number;
-  /** How long a failed key fetch is remembered (and the `Retry-After` of the 503s meanwhile). @default 10 */
-  readonly jwksFailureTtlSeconds?: number;
-  /** @default Date.now */
-  readonly now?: () => number;
-}
+/** The JWT settings (`config.jwt`, handed on as they are) and where the function runs. */
+export interface JwtAuthenticatorProps
+  extends Omit<JwtSettings, 'workspaceClaim'>,
+    Pick<IssuerVerifierProps, 'urlPolicy' | 'now'> {}
 
 /** Longer tokens are refused before any parsing (the contract's 8 KiB limit). */
 export const MAX_TOKEN_LENGTH = 8 * 1024;
@@ -64,7 +55,7 @@ export class JwtAuthenticator implements Authenticator {
   constructor(props: JwtAuthenticatorProps) {
     this.props = props;
     this.now = props.now ?? Date.now;
-    this.leewaySeconds = props.leewaySeconds ?? 0;
+    this.leewaySeconds = props.leewaySeconds;
     // Created once per process: its key cache outlives invocations, which is what makes warm
     // requests free of key fetches.
     this.verifier = new IssuerVerifier({
@@ -177,3 +168,9 @@ function classify(error: unknown): [string, string] | [undefined, undefined] {
   }
   return [undefined, undefined];
 }
+
+/** The authenticator of a function's JWT settings (`config.jwt`), on its clock. */
+export const jwtAuthenticatorFor = (
+  config: { readonly jwt: JwtSettings; readonly runtime: RuntimeSettings },
+  clock: Clock,
+) => new JwtAuthenticator({ ...config.jwt, urlPolicy: urlPolicyOf(config.runtime), now: () => clock.now() });

@@ -1,8 +1,11 @@
 import type { CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
+import { CorruptPatItemError } from '../domain/errors';
+import type { PatRecord } from '../domain/pat';
+import type { PatCredential } from '../domain/ports';
 
 /**
- * The PAT table's shape: the one definition the CDK stack, the repository and the local store
- * all build from. Plain data only, so the Lambda bundle never pulls in CDK code.
+ * The PAT table's shape and how its items map to the domain: the one definition the CDK stack, the
+ * repositories and the local store build from. No CDK code, so a Lambda bundle never pulls it in.
  */
 export const PATS_TABLE = {
   /** The table name used locally; a deployed table's name comes from CloudFormation. */
@@ -76,5 +79,67 @@ export function patsTableCreateInput(tableName: string = PATS_TABLE.defaultName)
       { AttributeName: PATS_TABLE.partitionKey.name, KeyType: 'HASH' },
       { AttributeName: PATS_TABLE.sortKey.name, KeyType: 'RANGE' },
     ],
+  };
+}
+
+/** Checks a stored item against the contract's schema; a broken item is a 500, logged with its key. */
+export function toPatRecord(
+  item: Record<string, unknown>,
+  key: { workspaceId: string; id: string },
+): PatRecord {
+  const problems: string[] = [];
+  const text = (name: string, required: boolean): string | undefined => {
+    const value = item[name];
+    if (value === undefined && !required) return undefined;
+    if (typeof value !== 'string' || value === '') {
+      problems.push(value === undefined ? `${name} is missing` : `${name} is not a non-empty string`);
+      return undefined;
+    }
+    return value;
+  };
+  const name = text('name', true);
+  const tokenPrefix = text('tokenPrefix', true);
+  const createdAt = text('createdAt', true);
+  const expiresAt = text('expiresAt', false);
+  const lastUsedAt = text('lastUsedAt', false);
+  const createdBy = text('createdBy', false);
+  const scopes = item.scopes;
+  if (!Array.isArray(scopes) || !scopes.every((scope) => typeof scope === 'string')) {
+    problems.push(scopes === undefined ? 'scopes is missing' : 'scopes is not a list of strings');
+  }
+  if (problems.length > 0) throw new CorruptPatItemError(key, problems);
+  // No problem, so the required attributes are strings.
+  return {
+    workspaceId: key.workspaceId,
+    id: key.id,
+    name: name as string,
+    scopes: scopes as string[],
+    tokenPrefix: tokenPrefix as string,
+    createdAt: createdAt as string,
+    ...(expiresAt !== undefined ? { expiresAt } : {}),
+    ...(lastUsedAt !== undefined ? { lastUsedAt } : {}),
+    ...(createdBy !== undefined ? { createdBy } : {}),
+  };
+}
+
+/** What the authorizer reads of an item (`CREDENTIAL_PROJECTION`): the record and its hash. */
+export function toPatCredential(
+  item: Record<string, unknown>,
+  key: { workspaceId: string; id: string },
+): PatCredential {
+  const record = toPatRecord(item, key);
+  const tokenHash = item.tokenHash;
+  if (typeof tokenHash !== 'string' || tokenHash === '') {
+    throw new CorruptPatItemError(key, ['tokenHash is missing']);
+  }
+  return {
+    workspaceId: key.workspaceId,
+    id: key.id,
+    name: record.name,
+    scopes: record.scopes,
+    tokenHash,
+    expiresAt: record.expiresAt,
+    lastUsedAt: record.lastUsedAt,
+    createdBy: record.createdBy,
   };
 }

@@ -1,9 +1,9 @@
 /**
  * Where the function may fetch keys from, and which DynamoDB endpoint it may use, depending on
- * where it runs:
+ * where it runs (`urlPolicyOf` in `lambda/config`, from the variables Lambda and SAM set):
  * - `lambda`, a deployed function: HTTPS only. Loopback there is the Lambda Runtime API and the
  *   extensions, never an issuer, and host.docker.internal resolves to whatever the network says.
- * - `sam-local`, inside `sam local invoke` (SAM sets `AWS_SAM_LOCAL=true`): plain HTTP is also
+ * - `sam-local`, inside `sam local invoke` (SAM says so in its container): plain HTTP is also
  *   allowed to loopback and to host.docker.internal, the developer's machine seen from SAM's
  *   container.
  * - `local`, the local API, tests and benchmarks on a developer's machine: plain HTTP to loopback.
@@ -12,14 +12,6 @@ export type Runtime = 'lambda' | 'sam-local' | 'local';
 
 export interface UrlPolicy {
   readonly runtime: Runtime;
-}
-
-type Env = Readonly<Record<string, string | undefined>>;
-
-/** Where this process runs, from the variables Lambda and SAM set. */
-export function runtimeOf(env: Env): Runtime {
-  if (env.AWS_SAM_LOCAL === 'true') return 'sam-local';
-  return env.AWS_LAMBDA_FUNCTION_NAME !== undefined ? 'lambda' : 'local';
 }
 
 const LOOPBACK_NAMES = new Set(['localhost', '[::1]']);

@@ -1,5 +1,6 @@
+import type { AuditEvent } from './audit';
 import { LimitExceededError } from './errors';
-import { type AuditEvent, type MintingDependencies, mintPat } from './mint-pat';
+import { type MintingDependencies, mintPat } from './mint-pat';
 import { type CreatedPatView, toPatView } from './pat';
 import { DAY_MS, type PatPolicy } from './pat-policy';
 import type { CreatePatRequest } from './pat-requests';

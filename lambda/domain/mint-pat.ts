@@ -9,16 +9,6 @@ export interface MintingDependencies {
   readonly ids: Pick<UuidV7Generator, 'next'>;
 }
 
-/** A write of the audit trail (contract, "Audit"): who did what to which PAT. Never the token or its hash. */
-export interface AuditEvent {
-  readonly action: 'pat.created' | 'pat.revoked' | 'pat.rotated';
-  readonly patId: string;
-  /** The PAT that a rotation replaced. */
-  readonly replacedPatId?: string;
-  readonly tokenPrefix: string;
-  readonly expiresAt: string | undefined;
-}
-
 /**
  * A new PAT: a UUIDv7 id (newest first by id), a token in the contract's format from 32 CSPRNG
  * bytes, and the item to store, which holds the token's SHA-256 and never the token itself.

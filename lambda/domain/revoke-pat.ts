@@ -1,5 +1,5 @@
+import type { AuditEvent } from './audit';
 import { PatNotFoundError } from './errors';
-import type { AuditEvent } from './mint-pat';
 import type { PatRepository } from './ports';
 
 /** "Revoke a PAT": it stops working and disappears (the grant is already checked). */

@@ -1,5 +1,6 @@
+import type { AuditEvent } from './audit';
 import { PatNotFoundError } from './errors';
-import { type AuditEvent, type MintingDependencies, mintPat } from './mint-pat';
+import { type MintingDependencies, mintPat } from './mint-pat';
 import { type CreatedPatView, type PatRecord, toPatView } from './pat';
 import { DAY_MS, MIN_LIFETIME_MS, type PatPolicy } from './pat-policy';
 import type { RotatePatRequest } from './pat-requests';

@@ -1,7 +1,3 @@
-import { createAuthorizerHandler } from '../authorizer/handler';
-import { loadConfig } from '../config';
-import { authorizerDependencies } from '../dependencies';
+import { authorizerLambda } from '../authorizer/dependencies';
 
-// Runs once, at init: a bad configuration fails the cold start with a message naming the variable,
-// and the clients, key cache and verifier are shared by every invocation.
-export const handler = createAuthorizerHandler(authorizerDependencies(loadConfig()));
+export const handler = authorizerLambda();

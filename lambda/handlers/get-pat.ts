@@ -1,8 +1,4 @@
-import { loadConfig } from '../config';
-import { patRouteDependencies } from '../dependencies';
-import { managementHandler } from '../http/pipeline';
-import { getPatRoute } from '../http/routes/get-pat';
+import { managementLambda } from '../dependencies';
+import { getPatRoute } from '../routes/get-pat';
 
-// Runs once, at init: a bad configuration fails the cold start with a message naming the variable,
-// and the clients, key cache and verifier are shared by every invocation.
-export const handler = managementHandler(getPatRoute, patRouteDependencies(loadConfig()));
+export const handler = managementLambda(getPatRoute);

@@ -1,8 +1,4 @@
-import { loadConfig } from '../config';
-import { patRouteDependencies } from '../dependencies';
-import { managementHandler } from '../http/pipeline';
-import { listPatsRoute } from '../http/routes/list-pats';
+import { managementLambda } from '../dependencies';
+import { listPatsRoute } from '../routes/list-pats';
 
-// Runs once, at init: a bad configuration fails the cold start with a message naming the variable,
-// and the clients, key cache and verifier are shared by every invocation.
-export const handler = managementHandler(listPatsRoute, patRouteDependencies(loadConfig()));
+export const handler = managementLambda(listPatsRoute);

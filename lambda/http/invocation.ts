@@ -1,7 +1,7 @@
 import type middy from '@middy/core';
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
 import type { Logger } from '../adapters/json-logger';
-import type { AuditEvent } from '../domain/mint-pat';
+import type { AuditEvent } from '../domain/audit';
 
 /**
  * What the request turned out to be about, filled in as each check passes, so the request line

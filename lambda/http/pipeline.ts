@@ -1,18 +1,25 @@
 import middy from '@middy/core';
-import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
 import type { EmfMetrics } from '../adapters/emf-metrics';
 import type { Logger } from '../adapters/json-logger';
+import { loadConfig } from '../config';
+import { CONTEXT_ONLY_SETTINGS } from '../config/schema';
 import type { CredentialContext } from '../domain/authorize';
 import { InvalidWorkspaceIdError, UnauthorizedError } from '../domain/errors';
-import type { AuditEvent } from '../domain/mint-pat';
-import type { Authenticator, Clock, Principal } from '../domain/ports';
+import type { Authenticator, Clock } from '../domain/ports';
 import { normaliseUuid } from '../domain/uuid';
 import { assertGranted } from '../domain/workspace-grant';
+import type { ManagementRoute, PatRouteDependencies } from '../routes/management';
+import type { CredentialRoute, Route } from '../routes/route';
 import { auditLog } from './audit-log';
-import { type AuditTrail, invocationMiddleware, invocationOf } from './invocation';
+import { httpDependencies } from './http-dependencies';
+import { invocationMiddleware, invocationOf } from './invocation';
 import { header } from './request';
 import { requestMetrics } from './request-metrics';
 import { errorResponse, type HttpResult } from './responses';
+
+/** A route's Lambda handler (HTTP API payload 2.0). */
+export type HttpHandler = (event: APIGatewayProxyEventV2, context: Context) => Promise<HttpResult>;
 
 /** What every HTTP handler needs, whatever its route. */
 export interface HttpDependencies {
@@ -26,28 +33,6 @@ export interface ManagementDependencies extends HttpDependencies {
   readonly authenticator: Authenticator;
   /** The claim listing the workspaces a user may act in. */
   readonly workspaceClaim: string;
-}
-
-/** What a route did: its response and, for a write, the audit event. */
-export interface RouteOutcome {
-  readonly response: HttpResult;
-  readonly audit?: AuditEvent;
-}
-
-/**
- * A management route: `read` checks what the request itself carries (path id, query, body; the
- * contract's steps 3 and 4) and `run` does the operation (step 6). The pipeline does the rest.
- */
-export interface ManagementRoute<Deps extends ManagementDependencies, Input> {
-  readonly name: string;
-  readonly read: (
-    event: APIGatewayProxyEventV2,
-    context: { readonly workspaceId: string; readonly trail: AuditTrail; readonly deps: Deps },
-  ) => Input;
-  readonly run: (
-    call: { readonly principal: Principal; readonly workspaceId: string; readonly input: Input },
-    deps: Deps,
-  ) => Promise<RouteOutcome>;
 }
 
 /**
@@ -73,10 +58,7 @@ export function httpChain(route: string, deps: HttpDependencies) {
  * checks: 1 the user JWT, 2 `X-Workspace-Id`, 3–4 the route's own `read`, 5 the workspace grant,
  * 6 the operation. The same handler serves Lambda, `sam local invoke` and the local API.
  */
-export function managementHandler<Deps extends ManagementDependencies, Input>(
-  route: ManagementRoute<Deps, Input>,
-  deps: Deps,
-) {
+export function managementHandler(route: ManagementRoute, deps: PatRouteDependencies): HttpHandler {
   return httpChain(route.name, deps).handler(async (event) => {
     const invocation = invocationOf(event);
     const { trail } = invocation;
@@ -87,25 +69,13 @@ export function managementHandler<Deps extends ManagementDependencies, Input>(
     if (workspaceId === undefined) throw new InvalidWorkspaceIdError();
     trail.workspaceId = workspaceId;
 
-    const input = route.read(event, { workspaceId, trail, deps });
+    const operation = route.prepare(event, { workspaceId, trail, deps });
     assertGranted(principal, workspaceId, deps.workspaceClaim);
 
-    const outcome = await route.run({ principal, workspaceId, input }, deps);
+    const outcome = await operation({ principal, workspaceId });
     if (outcome.audit !== undefined) invocation.audit = outcome.audit;
     return outcome.response;
   });
-}
-
-/**
- * A route behind the credential authorizer (a PAT or a JWT): `run` gets the credential the
- * authorizer vouched for, from `requestContext.authorizer.lambda`, and must not look further.
- */
-export interface CredentialRoute<Deps extends HttpDependencies> {
-  readonly name: string;
-  readonly run: (
-    call: { readonly credential: CredentialContext; readonly event: APIGatewayProxyEventV2 },
-    deps: Deps,
-  ) => Promise<RouteOutcome>;
 }
 
 /**
@@ -113,7 +83,7 @@ export interface CredentialRoute<Deps extends HttpDependencies> {
  * the authorizer allowed the request; invoked any other way (directly, `sam local invoke` without
  * a context), it has no credential to act on and answers 401.
  */
-export function credentialHandler<Deps extends HttpDependencies>(route: CredentialRoute<Deps>, deps: Deps) {
+export function credentialHandler(route: CredentialRoute, deps: HttpDependencies): HttpHandler {
   return httpChain(route.name, deps).handler(async (event) => {
     const credential = credentialOf(event);
     const { trail } = invocationOf(event);
@@ -144,4 +114,13 @@ function credentialOf(event: APIGatewayProxyEventV2): CredentialContext {
     credentialsSent: false,
     reason: 'no_authorizer',
   });
+}
+
+/** A credential route's Lambda handler, built at init from the log level alone (see `managementLambda`). */
+export const credentialLambda = (route: CredentialRoute) =>
+  credentialHandler(route, httpDependencies(loadConfig(CONTEXT_ONLY_SETTINGS)));
+
+/** Any route's handler over the dependencies of the management routes (a superset of every route's). */
+export function handlerFor(route: Route, deps: PatRouteDependencies): HttpHandler {
+  return route.kind === 'management' ? managementHandler(route, deps) : credentialHandler(route, deps);
 }

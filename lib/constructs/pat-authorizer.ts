@@ -4,8 +4,10 @@ import { HttpLambdaAuthorizer, HttpLambdaResponseType } from 'aws-cdk-lib/aws-ap
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { Construct } from 'constructs';
-import { DEFAULTS, PAT_LIMITS } from '../../lambda/settings';
-import { AUTHORIZER } from '../routes';
+import { AUTHORIZER_FUNCTION } from '../../lambda/authorizer/definition';
+import { MAX_AUTHORIZER_CACHE_SECONDS } from '../../lambda/config/schema';
+import { environmentOf } from '../../lambda/config/setting';
+import { entryOf } from '../../lambda/routes/route';
 import { RouteFunction, type RouteFunctionProps } from './route-function';
 
 /** See `PatAuthorizerProps.timeout`. */
@@ -58,7 +60,7 @@ export interface PatAuthorizerProps
    */
   readonly timeout?: Duration;
   /**
-   * More variables for the function (a `DYNAMODB_ENDPOINT` for `sam local invoke`, `LOG_LEVEL`).
+   * More variables for the function (a DynamoDB endpoint for `sam local invoke`, a log level).
    * @default {}
    */
   readonly environment?: Readonly<Record<string, string>>;
@@ -87,41 +89,37 @@ export class PatAuthorizer extends Construct {
 
   constructor(scope: Construct, id: string, props: PatAuthorizerProps) {
     super(scope, id);
-    const cacheTtl = props.resultsCacheTtl ?? Duration.seconds(DEFAULTS.authorizerCacheSeconds);
-    const interval = props.lastUsedInterval ?? Duration.seconds(DEFAULTS.patLastUsedIntervalSeconds);
+    const cacheTtl = props.resultsCacheTtl ?? Duration.seconds(60);
+    const interval = props.lastUsedInterval ?? Duration.seconds(60);
     const cacheSeconds = cacheTtl.toSeconds();
-    if (
-      !Number.isInteger(cacheSeconds) ||
-      cacheSeconds < 0 ||
-      cacheSeconds > PAT_LIMITS.maxAuthorizerCacheSeconds
-    ) {
+    if (!Number.isInteger(cacheSeconds) || cacheSeconds < 0 || cacheSeconds > MAX_AUTHORIZER_CACHE_SECONDS) {
       throw new Error(
-        `PatAuthorizer resultsCacheTtl must be whole seconds from 0 to ${PAT_LIMITS.maxAuthorizerCacheSeconds} (API Gateway's limit): got ${cacheSeconds}`,
+        `PatAuthorizer resultsCacheTtl must be whole seconds from 0 to ${MAX_AUTHORIZER_CACHE_SECONDS} (API Gateway's limit): got ${cacheSeconds}`,
       );
     }
     const intervalSeconds = interval.toSeconds();
-    if (
-      !Number.isInteger(intervalSeconds) ||
-      intervalSeconds < 1 ||
-      intervalSeconds > PAT_LIMITS.maxLastUsedIntervalSeconds
-    ) {
+    if (!Number.isInteger(intervalSeconds) || intervalSeconds < 1 || intervalSeconds > 86_400) {
       throw new Error(
-        `PatAuthorizer lastUsedInterval must be whole seconds from 1 to ${PAT_LIMITS.maxLastUsedIntervalSeconds}: got ${intervalSeconds}`,
+        `PatAuthorizer lastUsedInterval must be whole seconds from 1 to ${86_400}: got ${intervalSeconds}`,
       );
     }
 
     this.routeFunction = new RouteFunction(this, 'Handler', {
-      entry: AUTHORIZER.entry,
-      description: AUTHORIZER.summary,
+      entry: entryOf(AUTHORIZER_FUNCTION),
+      description: AUTHORIZER_FUNCTION.summary,
       table: props.table,
-      tableGrants: AUTHORIZER.table,
+      tableGrants: AUTHORIZER_FUNCTION.table,
       environment: {
-        JWT_ISSUER: props.jwtIssuer,
-        JWT_AUDIENCE: props.jwtAudiences.join(','),
-        WORKSPACE_CLAIM: props.workspaceClaim ?? DEFAULTS.workspaceClaim,
-        ROUTE_SCOPES: JSON.stringify(props.routeScopes ?? {}),
-        PAT_LAST_USED_INTERVAL_SECONDS: String(intervalSeconds),
-        ...(props.jwksUri !== undefined ? { JWKS_URI: props.jwksUri } : {}),
+        ...environmentOf(AUTHORIZER_FUNCTION.settings, {
+          table: { name: props.table.tableName },
+          jwt: {
+            issuer: props.jwtIssuer,
+            audiences: props.jwtAudiences,
+            jwksUri: props.jwksUri,
+            workspaceClaim: props.workspaceClaim ?? 'workspaces',
+          },
+          authorizer: { routeScopes: props.routeScopes ?? {}, lastUsedIntervalSeconds: intervalSeconds },
+        }),
         ...props.environment,
       },
       memorySize: props.memorySize,

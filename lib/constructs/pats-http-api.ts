@@ -13,13 +13,13 @@ import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { corsHeaders, corsMethods, type RouteDefinition, type RouteName } from '../routes';
+import { corsHeaders, corsMethods, type RouteDefinition } from '../routes';
 
 export interface PatsHttpApiProps {
   /** The routes to serve (from `lib/routes.ts`), each behind the authorizer it names. */
   readonly routes: readonly RouteDefinition[];
-  /** The function serving each route. */
-  readonly functions: Readonly<Record<RouteName, IFunction>>;
+  /** The function serving each route, by route name. */
+  readonly functions: Readonly<Record<string, IFunction>>;
   /**
    * The authorizer of the routes that accept a PAT or a JWT (`authorizer: 'credential'`).
    * @default - none: such a route is an error
@@ -124,10 +124,12 @@ export class PatsHttpApi extends Construct {
       if (authorizer === undefined) {
         throw new Error(`Route ${route.name} accepts PATs: give PatsHttpApi a credentialAuthorizer`);
       }
+      const fn = props.functions[route.name];
+      if (fn === undefined) throw new Error(`No function for route ${route.name}`);
       this.api.addRoutes({
         path: route.path,
         methods: [HttpMethod[route.method]],
-        integration: new HttpLambdaIntegration(`${route.name}Integration`, props.functions[route.name]),
+        integration: new HttpLambdaIntegration(`${route.name}Integration`, fn),
         authorizer,
       });
     }

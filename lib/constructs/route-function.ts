@@ -8,8 +8,8 @@ import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Topic } from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
+import type { TableGrant } from '../../lambda/routes/route';
 import { nodejsBundling } from '../bundling';
-import type { TableGrant } from '../routes';
 import { type AlarmThresholds, DEFAULT_ALARM_THRESHOLDS } from '../stages';
 import { ALARM_PERIOD, addAlarm } from './alarms';
 
@@ -30,7 +30,7 @@ export interface RouteFunctionProps {
    * @default [] - no access to the table
    */
   readonly tableGrants?: readonly TableGrant[];
-  /** The function's configuration (the variables `lambda/config.ts` reads), besides TABLE_NAME. */
+  /** The function's configuration: the variables its settings groups read (`lambda/config/schema.ts`). */
   readonly environment: Readonly<Record<string, string>>;
   /**
    * Lambda gives CPU in proportion to memory; 512 MB halves the modelled cold start of 256 MB for
@@ -130,11 +130,7 @@ export class RouteFunction extends Construct {
       loggingFormat: LoggingFormat.JSON,
       tracing: Tracing.ACTIVE,
       description: props.description,
-      environment: {
-        ...((props.tableGrants ?? []).length > 0 ? { TABLE_NAME: props.table.tableName } : {}),
-        ...props.environment,
-        POWERTOOLS_SERVICE_NAME: 'pats-api',
-      },
+      environment: { ...props.environment },
       bundling: nodejsBundling(),
     });
 

@@ -1,5 +1,6 @@
 import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { JWT } from '../../lambda/config/schema';
 import { readDemoPat } from '../demo';
 import { loadOrCreateDevKey } from '../dev-issuer';
 import { demoToken } from '../dev-token';
@@ -24,10 +25,10 @@ runCli(USAGE, async () => {
     return;
   }
   const config = loadLocalConfig();
-  if (config.external !== undefined)
-    throw new Error('JWT_ISSUER is set: sample events use the dev issuer. Unset it.');
+  if (config.externalIssuer)
+    throw new Error(`${JWT.settings.issuer.env} is set: sample events use the dev issuer. Unset it.`);
   const issuer = devIssuerUrl(config.devIssuerPort);
-  const token = demoToken(loadOrCreateDevKey(config.dataDir), config, issuer);
+  const token = demoToken(loadOrCreateDevKey(config.dataDir), config.functions.jwt, issuer);
   const claims = JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString('utf8')) as Record<
     string,
     unknown
@@ -47,7 +48,7 @@ runCli(USAGE, async () => {
   }
   writeFileSync(
     join(values.out, 'env.json'),
-    `${JSON.stringify(samEnvVars({ ...config, issuer }), null, 2)}\n`,
+    `${JSON.stringify(samEnvVars({ ...config, issuer, tableName: config.functions.table.name, audiences: config.functions.jwt.audiences }), null, 2)}\n`,
   );
   process.stdout.write(
     `Wrote ${events.length} events to ${values.out}/ (token valid 12 h) and ${values.out}/env.json:\n${events

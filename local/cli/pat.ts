@@ -1,6 +1,6 @@
 import { normaliseUuid } from '../../lambda/domain/uuid';
 import { loadOrCreateDevKey } from '../dev-issuer';
-import { devToken, parseDuration } from '../dev-token';
+import { devToken, forSettings, parseDuration } from '../dev-token';
 import { devIssuerUrl, loadLocalConfig, localApiUrl } from '../local-config';
 import { parseOptions, runCli, UsageError } from './cli-support';
 
@@ -21,18 +21,16 @@ function localDevToken(
   workspaceId: string,
   apiUrl: string | undefined,
 ) {
-  if (apiUrl !== undefined || config.external !== undefined) {
+  if (apiUrl !== undefined || config.externalIssuer) {
     throw new UsageError(
       '--token (or PATS_API_TOKEN) is required: a user JWT from the issuer the API trusts',
     );
   }
   return devToken(loadOrCreateDevKey(config.dataDir), {
-    issuer: devIssuerUrl(config.devIssuerPort),
-    audience: config.audience,
+    ...forSettings(config.functions.jwt, devIssuerUrl(config.devIssuerPort)),
     subject: process.env.USER ?? 'cli',
     workspaces: [workspaceId],
     ttlSeconds: 300,
-    workspaceClaim: config.workspaceClaim,
   });
 }
 

@@ -1,13 +1,14 @@
+import { JWT } from '../../lambda/config/schema';
 import { normaliseUuid } from '../../lambda/domain/uuid';
 import { loadOrCreateDevKey } from '../dev-issuer';
-import { devToken, parseDuration } from '../dev-token';
+import { devToken, forSettings, parseDuration } from '../dev-token';
 import { devIssuerUrl, loadLocalConfig } from '../local-config';
 import { parseOptions, runCli, UsageError } from './cli-support';
 
 const USAGE = `Usage: npm run token -- --sub <user> --workspaces <uuid,uuid> [--ttl 1h]
 
-Prints a user access token signed by the dev issuer of \`npm start\` (RS256, audience JWT_AUDIENCE or
-pats-api), granting the given workspaces. --ttl takes 30s, 15m, 1h, 7d (default 1h).
+Prints a user access token signed by the dev issuer of \`npm start\` (RS256, the functions' first
+audience), granting the given workspaces. --ttl takes 30s, 15m, 1h, 7d (default 1h).
 
   TOKEN=$(npm run -s token -- --sub alice --workspaces c0ffee00-0000-4000-8000-000000000001)`;
 
@@ -34,18 +35,15 @@ runCli(USAGE, async () => {
     throw new UsageError(`--ttl: "${values.ttl}" is not a duration such as 30s, 15m, 1h or 7d`);
 
   const config = loadLocalConfig();
-  if (config.external !== undefined) {
-    throw new Error(
-      'JWT_ISSUER is set: tokens come from that issuer. Unset JWT_ISSUER to use the dev issuer.',
-    );
+  if (config.externalIssuer) {
+    const name = JWT.settings.issuer.env;
+    throw new Error(`${name} is set: tokens come from that issuer. Unset ${name} to use the dev issuer.`);
   }
   const token = devToken(loadOrCreateDevKey(config.dataDir), {
-    issuer: devIssuerUrl(config.devIssuerPort),
-    audience: config.audience,
+    ...forSettings(config.functions.jwt, devIssuerUrl(config.devIssuerPort)),
     subject: values.sub.trim(),
     workspaces,
     ttlSeconds,
-    workspaceClaim: config.workspaceClaim,
   });
   process.stdout.write(`${token}\n`);
 });

@@ -2,7 +2,8 @@ import { JwtBaseError } from 'aws-jwt-verify/error';
 import type { JwtPayload } from 'aws-jwt-verify/jwt-model';
 import { audienceMatches, IssuerVerifier, JwtRejectedError } from '../../lambda/adapters/issuer-verifier';
 import { KeySourceUnavailableError } from '../../lambda/adapters/key-fetcher';
-import type { Config } from '../../lambda/config';
+import type { JwtSettings, RuntimeSettings } from '../../lambda/config';
+import { urlPolicyOf } from '../../lambda/config';
 
 export type AuthorizerDecision =
   | { readonly allow: true; readonly claims: JwtPayload }
@@ -17,21 +18,16 @@ export type AuthorizerDecision =
 export class GatewayJwtAuthorizer {
   private readonly verifier: IssuerVerifier;
 
-  constructor(
-    props: Pick<
-      Config,
-      'jwtIssuer' | 'jwtAudiences' | 'jwksUri' | 'jwksMaxAgeSeconds' | 'jwksFailureTtlSeconds' | 'urlPolicy'
-    >,
-  ) {
+  constructor(config: { readonly jwt: JwtSettings; readonly runtime: RuntimeSettings }) {
+    const { jwt } = config;
     this.verifier = new IssuerVerifier({
-      issuer: props.jwtIssuer,
-      jwksUri: props.jwksUri,
-      urlPolicy: props.urlPolicy,
-      jwksMaxAgeSeconds: props.jwksMaxAgeSeconds,
-      jwksFailureTtlSeconds: props.jwksFailureTtlSeconds,
+      ...jwt,
+      // API Gateway tolerates no clock skew.
+      leewaySeconds: 0,
+      urlPolicy: urlPolicyOf(config.runtime),
       customJwtCheck: ({ payload }) => {
         if (typeof payload.exp !== 'number') throw new JwtRejectedError('claims', 'exp is required');
-        if (!audienceMatches(payload, props.jwtAudiences))
+        if (!audienceMatches(payload, jwt.audiences))
           throw new JwtRejectedError('audience', 'audience not accepted');
       },
     });

@@ -1,14 +1,14 @@
 import { type RouteDefinition, routeKey } from '../../lib/routes';
 
-export interface CompiledRoute {
-  readonly route: RouteDefinition;
+export interface CompiledRoute<Route extends RouteDefinition = RouteDefinition> {
+  readonly route: Route;
   readonly routeKey: string;
   readonly pattern: RegExp;
   readonly params: readonly string[];
 }
 
 /** A route's path as a pattern: `{param}` matches one non-empty segment, everything else literally. */
-export function compileRoute(route: RouteDefinition): CompiledRoute {
+export function compileRoute<Route extends RouteDefinition>(route: Route): CompiledRoute<Route> {
   const params: string[] = [];
   const source = route.path
     .split('/')
@@ -23,7 +23,11 @@ export function compileRoute(route: RouteDefinition): CompiledRoute {
 }
 
 /** The route serving a method and raw path, with its decoded path parameters, as API Gateway matches them. */
-export function matchRoute(routes: readonly CompiledRoute[], method: string, rawPath: string) {
+export function matchRoute<Route extends RouteDefinition>(
+  routes: readonly CompiledRoute<Route>[],
+  method: string,
+  rawPath: string,
+) {
   for (const compiled of routes) {
     if (compiled.route.method !== method) continue;
     const found = compiled.pattern.exec(rawPath);

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2, Context } from 'aws-lambda';
-import { corsHeaders, corsMethods, type RouteDefinition, type RouteName } from '../../lib/routes';
+import { corsHeaders, corsMethods, type RouteDefinition } from '../../lib/routes';
 import { httpApiEvent, jwtAuthorizerContext, lambdaContext } from '../aws-payloads';
 import type { GatewayCredentialAuthorizer } from './credential-authorizer';
 import type { GatewayJwtAuthorizer } from './jwt-authorizer';
@@ -14,9 +14,10 @@ export type LambdaHandler = (
   context: Context,
 ) => Promise<APIGatewayProxyResultV2>;
 
-export interface GatewayOptions {
-  readonly routes: readonly RouteDefinition[];
-  readonly handlers: Readonly<Record<RouteName, LambdaHandler>>;
+export interface GatewayOptions<Route extends RouteDefinition = RouteDefinition> {
+  readonly routes: readonly Route[];
+  /** The function of each route (asked once per route, when the gateway is created). */
+  readonly handlerOf: (route: Route) => LambdaHandler;
   readonly jwtAuthorizer: Pick<GatewayJwtAuthorizer, 'authorize'>;
   /** The authorizer of the routes that accept a PAT or a JWT. */
   readonly credentialAuthorizer: Pick<GatewayCredentialAuthorizer, 'authorize'>;
@@ -37,8 +38,9 @@ export const MAX_HEADER_BYTES = 10_240;
  * authorizer; 431; 503), CORS preflight when configured, and a faithful payload 2.0 event handed
  * to the very handler each route's Lambda runs.
  */
-export function createGateway(options: GatewayOptions): Server {
+export function createGateway<Route extends RouteDefinition>(options: GatewayOptions<Route>): Server {
   const routes = options.routes.map(compileRoute);
+  const handlers = new Map(options.routes.map((route) => [route, options.handlerOf(route)]));
   const origins = new Set(options.corsAllowedOrigins ?? []);
   const allowMethods = corsMethods(options.routes).join(',');
   const allowHeaders = corsHeaders(options.routes).join(',');
@@ -129,7 +131,8 @@ export function createGateway(options: GatewayOptions): Server {
       sourceIp: req.socket.remoteAddress ?? '127.0.0.1',
       protocol: `HTTP/${req.httpVersion}`,
     });
-    const handler = options.handlers[match.compiled.route.name];
+    const handler = handlers.get(route);
+    if (handler === undefined) return gatewayAnswer(res, 500, requestId, cors);
     const result = await handler(
       event,
       lambdaContext({

@@ -1,6 +1,7 @@
 import { type ChildProcessWithoutNullStreams, spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, readdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { DYNAMODB } from '../../lambda/config/schema';
 import { PortInUseError } from '../listen';
 
 /** Java is missing or too old: the one sentence `npm start` prints, with the way around it. */
@@ -45,7 +46,7 @@ export function assertJava(): void {
   const version = /version "(\d+)/.exec(`${probe.stderr ?? ''}${probe.stdout ?? ''}`)?.[1];
   if (probe.error !== undefined || version === undefined || Number(version) < 17) {
     throw new JavaUnavailableError(
-      `${probe.error !== undefined ? 'Java was not found' : `Java ${version ?? '(unknown version)'} is too old`}: the embedded store is DynamoDB Local, which needs Java 17 or later (Debian/Ubuntu: apt install openjdk-17-jre-headless; macOS: brew install openjdk@17). Or point DYNAMODB_ENDPOINT at a DynamoDB you run yourself.`,
+      `${probe.error !== undefined ? 'Java was not found' : `Java ${version ?? '(unknown version)'} is too old`}: the embedded store is DynamoDB Local, which needs Java 17 or later (Debian/Ubuntu: apt install openjdk-17-jre-headless; macOS: brew install openjdk@17). Or point ${DYNAMODB.settings.endpoint.env} at a DynamoDB you run yourself.`,
     );
   }
 }

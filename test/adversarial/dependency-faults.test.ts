@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { dynamoDbTimeBudgetMs, loadConfig } from '../../lambda/config';
+import { dynamoDbTimeBudgetMs } from '../../lambda/adapters/dynamodb-client';
+import { loadConfig } from '../../lambda/config';
+import { FUNCTION_SETTINGS } from '../../lambda/config/schema';
 import { TestDynamo } from '../support/dynamodb';
 import { FaultProxy } from '../support/fault-proxy';
 import { type HttpAnswer, request } from '../support/http';
@@ -248,7 +250,12 @@ describe('DynamoDB', () => {
     const { local, get } = await apiWith(issuer, { DYNAMODB_ENDPOINT: proxy.endpoint, ...settings });
     try {
       const budget = dynamoDbTimeBudgetMs(
-        loadConfig({ TABLE_NAME: 't', JWT_ISSUER: issuer.url, JWT_AUDIENCE: 'a', ...settings }).dynamoDb,
+        loadConfig(FUNCTION_SETTINGS, {
+          TABLE_NAME: 't',
+          JWT_ISSUER: issuer.url,
+          JWT_AUDIENCE: 'a',
+          ...settings,
+        }).dynamoDb,
       );
       expect((await get(issuer.token([workspaceId]))).status).toBe(200);
 

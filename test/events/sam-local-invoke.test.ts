@@ -3,8 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { App } from 'aws-cdk-lib';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import { authorizerDependencies } from '../../lambda/authorizer/dependencies';
 import { loadConfig } from '../../lambda/config';
-import { authorizerDependencies, patRouteDependencies } from '../../lambda/dependencies';
+import { FUNCTION_SETTINGS } from '../../lambda/config/schema';
+import { patRouteDependencies } from '../../lambda/dependencies';
 import { buildPatsApiApp } from '../../lib/pats-api-app';
 import { ROUTES, type RouteName, sampleName } from '../../lib/routes';
 import { DEMO, seedDemo } from '../../local/demo';
@@ -52,7 +54,10 @@ beforeAll(async () => {
 
   [dynamo, issuer] = await Promise.all([TestDynamo.start(), TestIssuer.start()]);
   await dynamo.createPatsTable(tableName);
-  const config = loadConfig(functionEnv(dynamo, issuer, tableName, { LOG_LEVEL: 'SILENT' }));
+  const config = loadConfig(
+    FUNCTION_SETTINGS,
+    functionEnv(dynamo, issuer, tableName, { LOG_LEVEL: 'SILENT' }),
+  );
   const patToken = await seedDemo(patRouteDependencies(config), {
     credentials: authorizerDependencies(config).credentials,
     savedToken: undefined,
@@ -162,9 +167,7 @@ describe.each(ROUTES.map((route) => [route.name, route] as const))('the %s funct
   it('declares every variable of events/env.json it reads, so SAM can override them', () => {
     // A credential route reads only the authorizer's context: it declares nothing to override.
     if (route.authorizer === 'credential') {
-      expect(Object.keys(functionOf(name)[1].Properties.Environment?.Variables ?? {})).toEqual([
-        'POWERTOOLS_SERVICE_NAME',
-      ]);
+      expect(Object.keys(functionOf(name)[1].Properties.Environment?.Variables ?? {})).toEqual([]);
       return;
     }
     const [, resource] = functionOf(name);
@@ -274,7 +277,7 @@ it('keeps events/env.json in step with samEnvVars', () => {
     dynamoDbPort: 8000,
     devIssuerPort: 8001,
     tableName: 'pats',
-    audience: 'pats-api',
+    audiences: ['pats-api'],
     issuer: 'x',
   });
 

@@ -1,12 +1,14 @@
 import { EmfMetrics, PATS_METRICS } from '../../lambda/adapters/emf-metrics';
 import { JsonLogger } from '../../lambda/adapters/json-logger';
 import { JwtAuthenticator } from '../../lambda/adapters/jwt-authenticator';
-import { DynamoDbPatRepository } from '../../lambda/adapters/pat-repository';
+import { DynamoDbPatCredentials } from '../../lambda/adapters/pat-credentials';
+import { authorizerDependencies } from '../../lambda/authorizer/dependencies';
 import { loadConfig } from '../../lambda/config';
-import { authorizerDependencies, patRouteDependencies } from '../../lambda/dependencies';
+import { FUNCTION_SETTINGS } from '../../lambda/config/schema';
+import { patRouteDependencies } from '../../lambda/dependencies';
 
 /** The composition root's defaults, seen through what it hands the handlers. */
-const config = loadConfig({
+const config = loadConfig(FUNCTION_SETTINGS, {
   TABLE_NAME: 'pats',
   JWT_ISSUER: 'https://issuer.example.com',
   JWT_AUDIENCE: 'pats-api',
@@ -36,7 +38,7 @@ describe('authorizerDependencies', () => {
     const deps = authorizerDependencies(config);
 
     expect(deps.authenticator).toBeInstanceOf(JwtAuthenticator);
-    expect(deps.credentials).toBeInstanceOf(DynamoDbPatRepository);
+    expect(deps.credentials).toBeInstanceOf(DynamoDbPatCredentials);
   });
 
   it('takes the workspace claim, the last-used interval and the route scopes from the configuration', () => {

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { build, type Metafile } from 'esbuild';
+import { AUTHORIZER_FUNCTION } from '../../lambda/authorizer/definition';
 import {
   BUNDLE_SETTINGS,
   CREDENTIALS_SHIM,
@@ -11,7 +12,7 @@ import {
   nodejsBundling,
   WEB_STREAMS_SHIM,
 } from '../../lib/bundling';
-import { AUTHORIZER, ROUTES } from '../../lib/routes';
+import { entryOf, FUNCTIONS, ROUTES } from '../../lib/routes';
 
 /**
  * The bundle-size budget of docs/performance.md, for every function (each route's and the
@@ -31,13 +32,10 @@ async function bundle(name: string, entry: string) {
   built[name] = { bytes: statSync(outfile).size, metafile: result.metafile as Metafile };
 }
 
-const entries: string[] = [...ROUTES.map((route) => route.entry), AUTHORIZER.entry];
-/** Functions that reach DynamoDB: the authorizer and every route with table grants. */
-const withSdk = [
-  ...ROUTES.filter((route) => route.table.length > 0).map((route) => route.entry),
-  AUTHORIZER.entry,
-];
-const withoutSdk = ROUTES.filter((route) => route.table.length === 0).map((route) => route.entry);
+const entries = FUNCTIONS.map(entryOf);
+/** Functions that reach DynamoDB: every one with table grants. */
+const withSdk = FUNCTIONS.filter((fn) => fn.table.length > 0).map(entryOf);
+const withoutSdk = FUNCTIONS.filter((fn) => fn.table.length === 0).map(entryOf);
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'bundle-'));
@@ -63,12 +61,11 @@ describe.each(entries)('the %s function', (entry) => {
     );
   });
 
-  it("bundles only its own route's binding (the authorizer: none)", () => {
-    const routeFiles = inputs(entry).filter(
-      (input) => input.includes('lambda/http/routes/') && !input.endsWith('pat-routes.ts'),
-    );
+  it("bundles only its own route's module (the authorizer: none)", () => {
+    const routeModules = new Set(ROUTES.map((route) => `lambda/routes/${entryOf(route)}.ts`));
+    const routeFiles = inputs(entry).filter((input) => routeModules.has(input));
 
-    expect(routeFiles).toEqual(entry === AUTHORIZER.entry ? [] : [`lambda/http/routes/${entry}.ts`]);
+    expect(routeFiles).toEqual(entry === entryOf(AUTHORIZER_FUNCTION) ? [] : [`lambda/routes/${entry}.ts`]);
   });
 });
 
@@ -106,11 +103,15 @@ console.log(JSON.stringify(process.moduleLoadList.filter((name) => !before.has(n
   return JSON.parse(output);
 }
 
-describe.each(ROUTES.map((route) => route.entry))('the %s function, which runs on Middy', (entry) => {
+describe.each(ROUTES.map(entryOf))('the %s function, which runs on Middy', (entry) => {
   it("loads without Node's web streams, which Middy imports only for streamed responses", () => {
     expect(inputs(entry)).toEqual(expect.arrayContaining([expect.stringContaining('@middy/core')]));
     expect(builtinsLoadedBy(entry).filter((name) => name.includes('webstreams'))).toEqual([]);
   });
+});
+
+it('keeps Middy out of the credential authorizer, which answers API Gateway directly', () => {
+  expect(inputs(entryOf(AUTHORIZER_FUNCTION)).filter((input) => input.includes('@middy'))).toEqual([]);
 });
 
 describe.each(withoutSdk)('the %s function, which reads only the authorizer context', (entry) => {

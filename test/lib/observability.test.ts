@@ -1,6 +1,6 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import { PATS_METRICS } from '../../lambda/adapters/emf-metrics';
-import { AUTHORIZER, ROUTES } from '../../lib/routes';
+import { FUNCTIONS, ROUTES } from '../../lib/routes';
 import { synth } from '../support/cdk';
 
 type Resource = { Type: string; Properties: Record<string, unknown> };
@@ -235,8 +235,9 @@ describe('function concurrency', () => {
       (fn) => fn.Properties.ReservedConcurrentExecutions,
     );
 
-  // The functions in the order the stack creates them: the routes', then the authorizer's.
-  const shares = [...ROUTES.map((route) => route.concurrencyShare), AUTHORIZER.concurrencyShare];
+  // The functions in the order the stack creates them: the routes', then the authorizer's. Their
+  // weights add up to 100, so prod's 100 gives each its weight.
+  const shares = FUNCTIONS.map((fn) => fn.concurrencyWeight);
 
   it('reserves none in dev', () => {
     expect(reserved({})).toEqual(shares.map(() => undefined));

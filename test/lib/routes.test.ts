@@ -1,7 +1,8 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { ROUTE_BINDINGS } from '../../lambda/http/routes';
-import { AUTHORIZER, ROUTES } from '../../lib/routes';
+import { AUTHORIZER_FUNCTION } from '../../lambda/authorizer/definition';
+import { entryOf, FUNCTIONS, ROUTES, reservedConcurrencies } from '../../lib/routes';
+import { repeatableSample } from '../../local/sample-events';
 import { openApiDocument } from '../support/openapi';
 
 /** The route table drives everything per route: it and the OpenAPI document describe the same API. */
@@ -31,26 +32,49 @@ it.each(ROUTES.map((route) => [`${route.method} ${route.path}`, route] as const)
   },
 );
 
-it.each(ROUTES.map((route) => [route.entry] as const))(
-  '%s has a Lambda entry and an HTTP binding',
+it.each(FUNCTIONS.map((fn) => [entryOf(fn)] as const))('%s has a Lambda entry', (entry) => {
+  expect(existsSync(join(ROOT, 'lambda', 'handlers', `${entry}.ts`))).toBe(true);
+});
+
+it.each(ROUTES.map((route) => [entryOf(route)] as const))(
+  '%s is a module of its own in lambda/routes',
   (entry) => {
-    expect(existsSync(join(ROOT, 'lambda', 'handlers', `${entry}.ts`))).toBe(true);
-    expect(ROUTE_BINDINGS[entry]).toBeDefined();
+    expect(existsSync(join(ROOT, 'lambda', 'routes', `${entry}.ts`))).toBe(true);
   },
 );
 
-it('gives every route a distinct name and entry, and at least one sample event', () => {
-  expect(new Set(ROUTES.map((route) => route.name)).size).toBe(ROUTES.length);
-  expect(new Set(ROUTES.map((route) => route.entry)).size).toBe(ROUTES.length);
-  for (const route of ROUTES) expect(route.samples.length).toBeGreaterThan(0);
+it('gives every function a distinct name, and every route a sample event that can be repeated', () => {
+  expect(new Set(FUNCTIONS.map((fn) => fn.name)).size).toBe(FUNCTIONS.length);
+  for (const route of ROUTES) expect(repeatableSample(route).status).toBeGreaterThan(0);
 });
 
-it('shares out the reserved concurrency among the routes and the credential authorizer', () => {
-  const total = ROUTES.reduce<number>(
-    (sum, route) => sum + route.concurrencyShare,
-    AUTHORIZER.concurrencyShare,
-  );
+describe('reserved concurrency', () => {
+  const sum = (shares: ReadonlyMap<string, number | undefined>) =>
+    [...shares.values()].reduce<number>((total, share) => total + (share ?? 0), 0);
 
-  expect(total).toBeLessThanOrEqual(100);
-  for (const route of ROUTES) expect(route.concurrencyShare).toBeGreaterThan(0);
+  it('shares the whole reservation out by weight', () => {
+    const shares = reservedConcurrencies(1000);
+    const weights = FUNCTIONS.reduce((total, fn) => total + fn.concurrencyWeight, 0);
+
+    expect(sum(shares)).toBe(1000);
+    for (const fn of FUNCTIONS) {
+      expect(Math.abs((shares.get(fn.name) ?? 0) - (1000 * fn.concurrencyWeight) / weights)).toBeLessThan(1);
+    }
+  });
+
+  it('gives every function at least 1, and none without a reservation', () => {
+    for (const fn of FUNCTIONS) {
+      expect(reservedConcurrencies(1).get(fn.name)).toBe(1);
+      expect(reservedConcurrencies(undefined).get(fn.name)).toBeUndefined();
+    }
+  });
+
+  it('stays within the reservation when a function is added, taking from the others', () => {
+    const added = { ...AUTHORIZER_FUNCTION, name: 'added', concurrencyWeight: 30 };
+
+    const shares = reservedConcurrencies(100, [...FUNCTIONS, added]);
+
+    expect(sum(shares)).toBe(100);
+    expect(shares.get('added')).toBe(Math.round((100 * 30) / 130));
+  });
 });

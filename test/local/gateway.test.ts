@@ -1,6 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2 } from 'aws-lambda';
 import { loadConfig } from '../../lambda/config';
+import { FUNCTION_SETTINGS } from '../../lambda/config/schema';
 import { ROUTES, type RouteName } from '../../lib/routes';
 import { GatewayCredentialAuthorizer } from '../../local/gateway/credential-authorizer';
 import { GatewayJwtAuthorizer } from '../../local/gateway/jwt-authorizer';
@@ -23,7 +24,11 @@ afterAll(async () => {
 
 const authorizerFor = (from: TestIssuer) =>
   new GatewayJwtAuthorizer(
-    loadConfig({ TABLE_NAME: 'unused', JWT_ISSUER: from.url, JWT_AUDIENCE: from.audience }),
+    loadConfig(FUNCTION_SETTINGS, {
+      TABLE_NAME: 'unused',
+      JWT_ISSUER: from.url,
+      JWT_AUDIENCE: from.audience,
+    }),
   );
 
 /** A credential authorizer Lambda answering as told: the gateway's part is what is under test here. */
@@ -47,18 +52,14 @@ async function withGateway(
   ) => Promise<void>,
 ) {
   const calls: Array<[RouteName, APIGatewayProxyEventV2]> = [];
-  const handlers = Object.fromEntries(
-    ROUTES.map((route) => [
-      route.name,
-      (async (event) => {
-        calls.push([route.name, event]);
-        return (options.reply ?? ok)(event);
-      }) satisfies LambdaHandler,
-    ]),
-  ) as unknown as Record<RouteName, LambdaHandler>;
   const server = createGateway({
     routes: ROUTES,
-    handlers,
+    handlerOf:
+      (route): LambdaHandler =>
+      async (event) => {
+        calls.push([route.name, event]);
+        return (options.reply ?? ok)(event);
+      },
     jwtAuthorizer: authorizerFor(options.from ?? issuer),
     credentialAuthorizer: new GatewayCredentialAuthorizer(options.credential ?? allowAsUser, 0),
     corsAllowedOrigins: options.cors ?? [],

@@ -9,17 +9,19 @@ it('reads the defaults of the contract', () => {
     dynamoDbPort: 8000,
     devIssuerPort: 8001,
     bindHosts: ['127.0.0.1'],
-    tableName: 'pats',
-    audience: 'pats-api',
-    workspaceClaim: 'workspaces',
-    authorizerCacheSeconds: 60,
-    external: undefined,
+    gateway: { authorizerCacheSeconds: 60, corsAllowedOrigins: [] },
+    externalIssuer: false,
+    externalStore: false,
+    functions: {
+      table: { name: 'pats' },
+      jwt: { issuer: 'http://localhost:8001', audiences: ['pats-api'], workspaceClaim: 'workspaces' },
+    },
   });
 });
 
 it('reads AUTHORIZER_CACHE_SECONDS from 0 (no cache) to 3600', () => {
-  expect(loadLocalConfig({ AUTHORIZER_CACHE_SECONDS: '0' }).authorizerCacheSeconds).toBe(0);
-  expect(loadLocalConfig({ AUTHORIZER_CACHE_SECONDS: '3600' }).authorizerCacheSeconds).toBe(3600);
+  expect(loadLocalConfig({ AUTHORIZER_CACHE_SECONDS: '0' }).gateway.authorizerCacheSeconds).toBe(0);
+  expect(loadLocalConfig({ AUTHORIZER_CACHE_SECONDS: '3600' }).gateway.authorizerCacheSeconds).toBe(3600);
 });
 
 it('reports every bad value in one error', () => {

@@ -1,16 +1,18 @@
 import type { APIGatewayProxyEventV2, APIGatewayRequestAuthorizerEventV2 } from 'aws-lambda';
 import { EmfMetrics, PATS_METRICS } from '../../lambda/adapters/emf-metrics';
 import { JsonLogger, type LogLevel } from '../../lambda/adapters/json-logger';
+import { authorizerDependencies } from '../../lambda/authorizer/dependencies';
 import {
   type AuthorizerDependencies,
   type AuthorizerResult,
   createAuthorizerHandler,
 } from '../../lambda/authorizer/handler';
 import { loadConfig } from '../../lambda/config';
-import { authorizerDependencies, patRouteDependencies } from '../../lambda/dependencies';
+import { AUTHORIZER_SETTINGS, MANAGEMENT_SETTINGS } from '../../lambda/config/schema';
+import { patRouteDependencies } from '../../lambda/dependencies';
+import { handlerFor } from '../../lambda/http/pipeline';
 import type { HttpResult } from '../../lambda/http/responses';
-import { handlerFor } from '../../lambda/http/routes';
-import type { PatRouteDependencies } from '../../lambda/http/routes/pat-routes';
+import type { PatRouteDependencies } from '../../lambda/routes/management';
 import { type RouteName, routeKey, routeNamed } from '../../lib/routes';
 import { authorizerEvent, httpApiEvent, lambdaContext } from '../../local/aws-payloads';
 import { newTableName, TestDynamo } from './dynamodb';
@@ -69,9 +71,9 @@ export class Sink {
 }
 
 /** The production logger and metrics, writing to `sink` instead of stdout. */
-function writingTo(sink: Sink, config: { logLevel: LogLevel }) {
+function writingTo(sink: Sink, config: { log: { level: LogLevel } }) {
   return {
-    logger: new JsonLogger({ serviceName: 'pats-api', level: config.logLevel, write: sink.write }),
+    logger: new JsonLogger({ serviceName: 'pats-api', level: config.log.level, write: sink.write }),
     metrics: new EmfMetrics({
       namespace: PATS_METRICS.namespace,
       defaultDimensions: { Service: PATS_METRICS.service },
@@ -94,13 +96,13 @@ export function routeHandler(
 ): Invoke {
   const route = routeNamed(name);
   const sink = options.sink ?? new Sink();
-  const config = loadConfig(env);
+  const config = loadConfig(MANAGEMENT_SETTINGS, env);
   const handler = handlerFor(
-    route.entry,
+    route,
     patRouteDependencies(config, { ...writingTo(sink, config), ...options.overrides }),
   );
   return async (event) => {
-    const result = (await handler(event, lambdaContext({ functionName: name }))) as HttpResult;
+    const result = await handler(event, lambdaContext({ functionName: name }));
     assertConformsToContract(route, result);
     return result;
   };
@@ -123,7 +125,7 @@ export function authorizerHandler(
   options: { sink?: Sink; overrides?: Partial<AuthorizerDependencies> } = {},
 ): Authorize {
   const sink = options.sink ?? new Sink();
-  const config = loadConfig(env);
+  const config = loadConfig(AUTHORIZER_SETTINGS, env);
   const handler = createAuthorizerHandler(
     authorizerDependencies(config, { ...writingTo(sink, config), ...options.overrides }),
   );

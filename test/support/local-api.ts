@@ -48,7 +48,7 @@ export async function startInProcessApi(env: Record<string, string> = {}) {
     token(claims: { sub?: string; workspaces: unknown; ttlSeconds?: number }) {
       return devToken(loadOrCreateDevKey(dataDir), {
         issuer: api.issuer,
-        audience: config.audience,
+        audience: config.functions.jwt.audiences[0] ?? '',
         subject: claims.sub ?? 'fuzzer',
         workspaces: claims.workspaces as string[],
         ttlSeconds: claims.ttlSeconds ?? 600,

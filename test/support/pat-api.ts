@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { HttpResult } from '../../lambda/http/responses';
-import type { PatRouteDependencies } from '../../lambda/http/routes/pat-routes';
+import type { PatRouteDependencies } from '../../lambda/routes/management';
 import { ROUTES, type RouteName } from '../../lib/routes';
 import {
   bodyOf,

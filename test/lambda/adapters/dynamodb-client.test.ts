@@ -1,7 +1,11 @@
-import { createDocumentClient, isDynamoDbUnavailable } from '../../../lambda/adapters/dynamodb-client';
-import type { DynamoDbConfig } from '../../../lambda/config';
+import {
+  createDocumentClient,
+  dynamoDbTimeBudgetMs,
+  isDynamoDbUnavailable,
+} from '../../../lambda/adapters/dynamodb-client';
+import type { DynamoDbSettings } from '../../../lambda/config';
 
-const settings: DynamoDbConfig = {
+const settings: DynamoDbSettings = {
   endpoint: undefined,
   region: undefined,
   maxAttempts: 3,
@@ -91,5 +95,19 @@ describe('isDynamoDbUnavailable', () => {
     ['null', null],
   ])('does not count %s (a 500 instead)', (_, error) => {
     expect(isDynamoDbUnavailable(error)).toBe(false);
+  });
+});
+
+describe('dynamoDbTimeBudgetMs', () => {
+  it('adds every attempt timeouts and the capped backoff between them', () => {
+    expect(
+      dynamoDbTimeBudgetMs({
+        endpoint: undefined,
+        region: undefined,
+        maxAttempts: 3,
+        connectTimeoutMs: 500,
+        requestTimeoutMs: 1500,
+      }),
+    ).toBe(3 * 2000 + 1000 + 2000);
   });
 });

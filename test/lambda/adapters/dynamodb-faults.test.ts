@@ -1,7 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { createDocumentClient } from '../../../lambda/adapters/dynamodb-client';
+import { createDocumentClient, dynamoDbTimeBudgetMs } from '../../../lambda/adapters/dynamodb-client';
+import { DynamoDbPatCredentials } from '../../../lambda/adapters/pat-credentials';
 import { DynamoDbPatRepository } from '../../../lambda/adapters/pat-repository';
-import { type DynamoDbConfig, dynamoDbTimeBudgetMs, loadConfig } from '../../../lambda/config';
+import { type DynamoDbSettings, loadConfig } from '../../../lambda/config';
+import { MANAGEMENT_SETTINGS } from '../../../lambda/config/schema';
 import { ServiceUnavailableError } from '../../../lambda/domain/errors';
 import type { NewPatItem } from '../../../lambda/domain/pat';
 import { UuidV7Generator } from '../../../lambda/domain/uuid';
@@ -18,7 +20,7 @@ let proxy: FaultProxy;
 let tableName: string;
 let repository: DynamoDbPatRepository;
 let direct: DynamoDbPatRepository;
-const settings: DynamoDbConfig = {
+const settings: DynamoDbSettings = {
   endpoint: '',
   region: 'us-east-1',
   maxAttempts: 3,
@@ -308,7 +310,11 @@ describe('writes', () => {
     await direct.create(item, 10);
     proxy.inject('throttle', { operation: 'UpdateItem' });
 
-    const outcome = await repository
+    const credentials = new DynamoDbPatCredentials({
+      client: createDocumentClient({ ...settings, endpoint: proxy.endpoint }),
+      tableName,
+    });
+    const outcome = await credentials
       .touchLastUsed(workspaceId, item.id, '2026-01-03T00:00:00.000Z', '2026-01-02T23:59:00.000Z')
       .catch((error: unknown) => error);
 
@@ -329,7 +335,7 @@ describe('writes', () => {
 });
 
 it('fits the worst case inside the function timeout and API Gateway 30 s limit with the defaults', () => {
-  const defaults = loadConfig({
+  const defaults = loadConfig(MANAGEMENT_SETTINGS, {
     TABLE_NAME: 't',
     JWT_ISSUER: 'https://issuer.example.com',
     JWT_AUDIENCE: 'a',

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { JwtAuthenticator } from '../../../lambda/adapters/jwt-authenticator';
 import { loadConfig } from '../../../lambda/config';
+import { FUNCTION_SETTINGS } from '../../../lambda/config/schema';
 import { patRouteDependencies } from '../../../lambda/dependencies';
 import { ApiError } from '../../../lambda/domain/errors';
 import { newTableName } from '../../support/dynamodb';
@@ -47,7 +48,7 @@ async function call(authenticator: JwtAuthenticator, token: string): Promise<Ver
 
 function authenticatorFor(extra: Record<string, string> = {}, target: TestIssuer = issuer): JwtAuthenticator {
   const env = functionEnv({ endpoint: 'http://127.0.0.1:1' }, target, newTableName(), extra);
-  return patRouteDependencies(loadConfig(env)).authenticator as JwtAuthenticator;
+  return patRouteDependencies(loadConfig(FUNCTION_SETTINGS, env)).authenticator as JwtAuthenticator;
 }
 
 beforeAll(async () => {
@@ -405,8 +406,9 @@ describe('accepted tokens', () => {
   it('accepts a token issued at the very second of its clock, and refuses one a second later', async () => {
     const nowMs = (now() + 1) * 1000;
     const env = functionEnv({ endpoint: 'http://127.0.0.1:1' }, issuer, newTableName());
-    const atTheSecond = patRouteDependencies(loadConfig(env), { clock: { now: () => nowMs } })
-      .authenticator as JwtAuthenticator;
+    const atTheSecond = patRouteDependencies(loadConfig(FUNCTION_SETTINGS, env), {
+      clock: { now: () => nowMs },
+    }).authenticator as JwtAuthenticator;
     const issuedAt = (iat: number) => issuer.sign(issuer.claims({ workspaces: [workspaceId], iat }));
 
     expect((await call(atTheSecond, issuedAt(nowMs / 1000))).statusCode).toBe(200);
@@ -540,8 +542,9 @@ describe('keys', () => {
     const env = functionEnv({ endpoint: 'http://127.0.0.1:1' }, own, newTableName(), {
       JWKS_MAX_AGE_SECONDS: '600',
     });
-    const authenticator = patRouteDependencies(loadConfig(env), { clock: { now: () => nowMs } })
-      .authenticator as JwtAuthenticator;
+    const authenticator = patRouteDependencies(loadConfig(FUNCTION_SETTINGS, env), {
+      clock: { now: () => nowMs },
+    }).authenticator as JwtAuthenticator;
     const token = tokenOf(own);
     expect((await call(authenticator, token)).statusCode).toBe(200);
     expect((await call(authenticator, token)).statusCode).toBe(200);

@@ -1,7 +1,13 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { ROUTES } from '../../../lib/routes';
+import { authorizerDependencies } from '../../../lambda/authorizer/dependencies';
+import { loadConfig } from '../../../lambda/config';
+import { FUNCTION_SETTINGS } from '../../../lambda/config/schema';
+import { patRouteDependencies } from '../../../lambda/dependencies';
+import { entryOf, FUNCTIONS, ROUTES } from '../../../lib/routes';
 import { authorizerEvent, lambdaContext } from '../../../local/aws-payloads';
+import { DEMO, seedDemo } from '../../../local/demo';
+import { demoWorld, sampleEvent } from '../../../local/sample-events';
 import { bodyOf, routeEvent, startBackends } from '../../support/harness';
 import { LogCapture } from '../../support/logs';
 import { startPatApi } from '../../support/pat-api';
@@ -31,13 +37,25 @@ function importHandler(entry: string): Handler {
 
 const MANAGEMENT_ROUTES = ROUTES.filter((route) => route.authorizer === 'jwt');
 
-describe.each(ROUTES.map((route) => [route.entry, route] as const))('lambda/handlers/%s', (entry) => {
-  it('exists for its route', () => {
+/** The demo's PATs seeded in the backends' table, and the demo world of the sample events there. */
+async function demoWorldIn(backends: Awaited<ReturnType<typeof startBackends>>) {
+  const config = loadConfig(FUNCTION_SETTINGS, backends.env({ LOG_LEVEL: 'SILENT' }));
+  const patToken = await seedDemo(patRouteDependencies(config), {
+    credentials: authorizerDependencies(config).credentials,
+    savedToken: undefined,
+  });
+  const token = backends.issuer.token([DEMO.workspaceId], { sub: DEMO.subject });
+  const claims = JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString('utf8'));
+  return demoWorld({ token, claims, patToken });
+}
+
+describe.each(FUNCTIONS.map((fn) => [entryOf(fn)] as const))('lambda/handlers/%s', (entry) => {
+  it('exists for its function', () => {
     expect(existsSync(join(__dirname, '..', '..', '..', 'lambda', 'handlers', `${entry}.ts`))).toBe(true);
   });
 });
 
-describe.each(MANAGEMENT_ROUTES.map((route) => [route.entry, route] as const))(
+describe.each(MANAGEMENT_ROUTES.map((route) => [entryOf(route), route] as const))(
   'lambda/handlers/%s (a management route)',
   (entry, route) => {
     it('fails at init with one message naming every missing variable', () => {
@@ -48,42 +66,52 @@ describe.each(MANAGEMENT_ROUTES.map((route) => [route.entry, route] as const))(
       );
     });
 
-    it('serves its route with the configuration it read from the environment', async () => {
+    it('answers each of its sample events as the sample says, configured from the environment', async () => {
       const backends = await startBackends();
       try {
-        process.env = { ...savedEnv, ...backends.env({ PAT_SCOPES: 'read' }) };
+        const world = await demoWorldIn(backends);
+        process.env = { ...savedEnv, ...backends.env() };
         logs.start();
         const handler = importHandler(entry);
-        const workspace = '11111111-1111-4111-8111-111111111111';
 
-        const result = await handler(
-          routeEvent(route.name, {
-            workspace,
-            token: backends.issuer.token([workspace]),
-            id: '01936d3a-7c00-7000-8000-0000000000ff',
-            ...(route.body === 'required' ? { body: { name: 'n', scopes: ['write'] } } : {}),
-          }),
-          lambdaContext(),
-        );
-
-        // Each answer says the handler read the environment: its table, its issuer, its PAT_SCOPES.
-        const expected: Record<string, number> = {
-          listPats: 200,
-          createPat: 400,
-          getPat: 404,
-          revokePat: 404,
-          rotatePat: 404,
-        };
-        expect(result.statusCode).toBe(expected[route.name]);
-        if (route.name === 'createPat') {
-          expect(bodyOf(result as never)).toMatchObject({ errors: [{ field: '/scopes/0' }] });
+        const statuses = [];
+        for (const sample of route.samples) {
+          statuses.push((await handler(sampleEvent(route, sample, world), lambdaContext())).statusCode);
         }
+
+        expect(statuses).toEqual(route.samples.map((sample) => sample.status));
       } finally {
         await backends.stop();
       }
     });
   },
 );
+
+describe('lambda/handlers/create-pat', () => {
+  it('applies the PAT rules it read from the environment', async () => {
+    const backends = await startBackends();
+    try {
+      process.env = { ...savedEnv, ...backends.env({ PAT_SCOPES: 'read' }) };
+      logs.start();
+      const handler = importHandler('create-pat');
+      const workspace = '11111111-1111-4111-8111-111111111111';
+
+      const result = await handler(
+        routeEvent('createPat', {
+          workspace,
+          token: backends.issuer.token([workspace]),
+          body: { name: 'n', scopes: ['write'] },
+        }),
+        lambdaContext(),
+      );
+
+      expect(result.statusCode).toBe(400);
+      expect(bodyOf(result as never)).toMatchObject({ errors: [{ field: '/scopes/0' }] });
+    } finally {
+      await backends.stop();
+    }
+  });
+});
 
 describe('lambda/handlers/whoami', () => {
   it('needs no table and no issuer: it reads only the authorizer context', async () => {

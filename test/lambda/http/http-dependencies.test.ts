@@ -1,4 +1,4 @@
-import { httpDependencies } from '../../../lambda/http/observability';
+import { httpDependencies } from '../../../lambda/http/http-dependencies';
 import { LogCapture } from '../../support/logs';
 
 /** The defaults every function logs and counts with, as CloudWatch receives them on stdout. */
@@ -12,7 +12,7 @@ describe('httpDependencies', () => {
   });
 
   it('logs JSON lines as the pats-api service, from the configured level up', () => {
-    const { logger } = httpDependencies({ logLevel: 'WARN' });
+    const { logger } = httpDependencies({ log: { level: 'WARN' } });
 
     logger.info('below the level');
     logger.warn('at the level');
@@ -23,7 +23,7 @@ describe('httpDependencies', () => {
   });
 
   it('publishes metrics in the PatsApi namespace with the service as a dimension', () => {
-    const { metrics } = httpDependencies({ logLevel: 'INFO' });
+    const { metrics } = httpDependencies({ log: { level: 'INFO' } });
 
     metrics.add('LastUsedWriteFailed', 1);
     metrics.flush();
@@ -48,7 +48,7 @@ describe('httpDependencies', () => {
 
   it('reads the time from the system clock', () => {
     const before = Date.now();
-    const now = httpDependencies({ logLevel: 'INFO' }).clock.now();
+    const now = httpDependencies({ log: { level: 'INFO' } }).clock.now();
 
     expect(now).toBeGreaterThanOrEqual(before);
     expect(now).toBeLessThanOrEqual(Date.now());

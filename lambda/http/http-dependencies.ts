@@ -1,6 +1,6 @@
 import { EmfMetrics, PATS_METRICS } from '../adapters/emf-metrics';
+import type { LogLevel } from '../adapters/json-logger';
 import { JsonLogger } from '../adapters/json-logger';
-import type { Config } from '../config';
 import type { Clock } from '../domain/ports';
 import type { HttpDependencies } from './pipeline';
 
@@ -11,7 +11,7 @@ const systemClock: Clock = { now: () => Date.now() };
  * No AWS SDK here: a route that needs nothing more bundles none of it.
  */
 export function httpDependencies(
-  config: Pick<Config, 'logLevel'>,
+  config: { readonly log: { readonly level: LogLevel } },
   overrides: Partial<HttpDependencies> = {},
 ): HttpDependencies {
   return {
@@ -23,6 +23,7 @@ export function httpDependencies(
         defaultDimensions: { Service: PATS_METRICS.service },
         definitions: PATS_METRICS.definitions,
       }),
-    logger: overrides.logger ?? new JsonLogger({ serviceName: 'pats-api', level: config.logLevel }),
+    logger:
+      overrides.logger ?? new JsonLogger({ serviceName: PATS_METRICS.service, level: config.log.level }),
   };
 }

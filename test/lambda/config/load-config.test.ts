@@ -1,4 +1,8 @@
-import { ConfigurationError, dynamoDbTimeBudgetMs, loadConfig, loadHttpConfig } from '../../lambda/config';
+import { ConfigurationError, loadConfig } from '../../../lambda/config';
+import { CONTEXT_ONLY_SETTINGS, FUNCTION_SETTINGS } from '../../../lambda/config/schema';
+
+/** Every function setting, read as a function reads its own. */
+const load = (env: Record<string, string>) => loadConfig(FUNCTION_SETTINGS, env);
 
 const valid = {
   TABLE_NAME: 'pats',
@@ -8,7 +12,7 @@ const valid = {
 
 function problemsOf(env: Record<string, string>): string[] {
   try {
-    loadConfig(env);
+    load(env);
   } catch (error) {
     if (error instanceof ConfigurationError) return [...error.problems];
     throw error;
@@ -16,19 +20,22 @@ function problemsOf(env: Record<string, string>): string[] {
   return [];
 }
 
-describe('loadConfig', () => {
+describe('loadConfig of every function setting', () => {
   it('reads a minimal configuration with the documented defaults', () => {
-    expect(loadConfig(valid)).toEqual({
-      tableName: 'pats',
-      jwtIssuer: 'https://issuer.example.com',
-      jwtAudiences: ['pats-api'],
-      jwksUri: undefined,
-      workspaceClaim: 'workspaces',
-      jwtLeewaySeconds: 0,
-      jwksMaxAgeSeconds: 3600,
-      jwksFetchTimeoutMs: 2000,
-      jwksFailureTtlSeconds: 10,
-      urlPolicy: { runtime: 'local' },
+    expect(load(valid)).toEqual({
+      log: { level: 'INFO' },
+      runtime: { samLocal: false, lambdaFunctionName: undefined },
+      table: { name: 'pats' },
+      jwt: {
+        issuer: 'https://issuer.example.com',
+        audiences: ['pats-api'],
+        jwksUri: undefined,
+        workspaceClaim: 'workspaces',
+        leewaySeconds: 0,
+        jwksMaxAgeSeconds: 3600,
+        fetchTimeoutMs: 2000,
+        jwksFailureTtlSeconds: 10,
+      },
       dynamoDb: {
         endpoint: undefined,
         region: undefined,
@@ -42,9 +49,7 @@ describe('loadConfig', () => {
         maxLifetimeDays: 365,
         maxPerWorkspace: 100,
       },
-      patLastUsedIntervalSeconds: 60,
-      routeScopes: {},
-      logLevel: 'INFO',
+      authorizer: { lastUsedIntervalSeconds: 60, routeScopes: {} },
     });
   });
 
@@ -52,7 +57,7 @@ describe('loadConfig', () => {
     it('reads a JSON object of route keys to scope lists', () => {
       const scopes = { 'GET /api/v1/reports': ['read'], 'POST /api/v1/deploys': ['write', 'deploy:prod'] };
 
-      expect(loadConfig({ ...valid, ROUTE_SCOPES: JSON.stringify(scopes) }).routeScopes).toEqual(scopes);
+      expect(load({ ...valid, ROUTE_SCOPES: JSON.stringify(scopes) }).authorizer.routeScopes).toEqual(scopes);
     });
 
     it.each([
@@ -98,7 +103,7 @@ describe('loadConfig', () => {
   describe('the PAT rules', () => {
     it('reads the scopes, lifetimes and limit', () => {
       expect(
-        loadConfig({
+        load({
           ...valid,
           PAT_SCOPES: ' read , deploy:prod ',
           PAT_DEFAULT_LIFETIME_DAYS: '7',
@@ -135,7 +140,7 @@ describe('loadConfig', () => {
     [{ AWS_LAMBDA_LOG_LEVEL: 'TRACE' }, 'DEBUG'],
     [{ AWS_LAMBDA_LOG_LEVEL: 'FATAL' }, 'ERROR'],
   ])('takes the log level from Lambda first, then LOG_LEVEL (%p)', (env, level) => {
-    expect(loadConfig({ ...valid, ...env }).logLevel).toBe(level);
+    expect(load({ ...valid, ...env }).log.level).toBe(level);
   });
 
   it('refuses an unknown log level, listing the known ones', () => {
@@ -144,21 +149,23 @@ describe('loadConfig', () => {
     ]);
   });
 
-  describe('loadHttpConfig (a route that reads only the authorizer context)', () => {
+  describe('a route that reads only the authorizer context', () => {
+    const loadLog = (env: Record<string, string>) => loadConfig(CONTEXT_ONLY_SETTINGS, env);
+
     it('needs no variable and logs at INFO by default', () => {
-      expect(loadHttpConfig({})).toEqual({ logLevel: 'INFO' });
+      expect(loadLog({})).toEqual({ log: { level: 'INFO' } });
     });
 
     it.each([
       [{ AWS_LAMBDA_LOG_LEVEL: 'TRACE', LOG_LEVEL: 'ERROR' }, 'DEBUG'],
       [{ AWS_LAMBDA_LOG_LEVEL: 'FATAL' }, 'ERROR'],
       [{ LOG_LEVEL: 'warn' }, 'WARN'],
-    ])('takes the log level the same way as loadConfig (%p)', (env, logLevel) => {
-      expect(loadHttpConfig(env)).toEqual({ logLevel });
+    ])('takes the log level the same way as the other functions (%p)', (env, level) => {
+      expect(loadLog(env)).toEqual({ log: { level } });
     });
 
     it('refuses an unknown log level with a ConfigurationError', () => {
-      expect(() => loadHttpConfig({ LOG_LEVEL: 'LOUD' })).toThrow(
+      expect(() => loadLog({ LOG_LEVEL: 'LOUD' })).toThrow(
         new ConfigurationError(['LOG_LEVEL must be one of DEBUG, INFO, WARN, ERROR, SILENT (got "LOUD")']),
       );
     });
@@ -174,7 +181,7 @@ describe('loadConfig', () => {
   it('names every missing variable at once, each with what it holds', () => {
     let thrown: unknown;
     try {
-      loadConfig({});
+      load({});
     } catch (error) {
       thrown = error;
     }
@@ -192,7 +199,7 @@ describe('loadConfig', () => {
   });
 
   it('reads every tunable from its documented variable', () => {
-    const config = loadConfig({
+    const config = load({
       ...valid,
       JWKS_URI: 'https://issuer.example.com/keys',
       WORKSPACE_CLAIM: 'tenants',
@@ -209,12 +216,14 @@ describe('loadConfig', () => {
     });
 
     expect(config).toMatchObject({
-      jwksUri: 'https://issuer.example.com/keys',
-      workspaceClaim: 'tenants',
-      jwtLeewaySeconds: 5,
-      jwksMaxAgeSeconds: 600,
-      jwksFetchTimeoutMs: 800,
-      jwksFailureTtlSeconds: 20,
+      jwt: {
+        jwksUri: 'https://issuer.example.com/keys',
+        workspaceClaim: 'tenants',
+        leewaySeconds: 5,
+        jwksMaxAgeSeconds: 600,
+        fetchTimeoutMs: 800,
+        jwksFailureTtlSeconds: 20,
+      },
       dynamoDb: {
         endpoint: 'http://localhost:8000',
         region: 'eu-west-1',
@@ -222,7 +231,7 @@ describe('loadConfig', () => {
         connectTimeoutMs: 700,
         requestTimeoutMs: 2500,
       },
-      patLastUsedIntervalSeconds: 600,
+      authorizer: { lastUsedIntervalSeconds: 600 },
     });
   });
 
@@ -230,11 +239,11 @@ describe('loadConfig', () => {
     [{ AWS_REGION: 'eu-west-1', AWS_DEFAULT_REGION: 'us-east-2' }, 'eu-west-1'],
     [{ AWS_DEFAULT_REGION: 'us-east-2' }, 'us-east-2'],
   ])('takes the region from AWS_REGION, then AWS_DEFAULT_REGION (%p)', (env, region) => {
-    expect(loadConfig({ ...valid, ...env }).dynamoDb.region).toBe(region);
+    expect(load({ ...valid, ...env }).dynamoDb.region).toBe(region);
   });
 
   it('splits and trims a comma-separated audience list', () => {
-    expect(loadConfig({ ...valid, JWT_AUDIENCE: ' a , b,,c ' }).jwtAudiences).toEqual(['a', 'b', 'c']);
+    expect(load({ ...valid, JWT_AUDIENCE: ' a , b,,c ' }).jwt.audiences).toEqual(['a', 'b', 'c']);
   });
 
   it('refuses an audience list with no audience in it', () => {
@@ -265,7 +274,7 @@ describe('loadConfig', () => {
     'http://127.100.200.254:9000',
     'http://[::1]:9000',
   ])('accepts the loopback issuer %s over plain HTTP', (issuer) => {
-    expect(loadConfig({ ...valid, JWT_ISSUER: issuer }).jwtIssuer).toBe(issuer);
+    expect(load({ ...valid, JWT_ISSUER: issuer }).jwt.issuer).toBe(issuer);
   });
 
   describe('where the function runs', () => {
@@ -275,7 +284,7 @@ describe('loadConfig', () => {
     it('accepts host.docker.internal over plain HTTP only inside sam local', () => {
       const env = { ...valid, JWKS_URI: 'http://host.docker.internal:8001/jwks.json' };
 
-      expect(loadConfig({ ...env, ...samLocal }).jwksUri).toBe(env.JWKS_URI);
+      expect(load({ ...env, ...samLocal }).jwt.jwksUri).toBe(env.JWKS_URI);
       expect(problemsOf(env)).toEqual([expect.stringContaining('JWKS_URI must be')]);
       expect(problemsOf({ ...env, ...deployed })).toEqual([expect.stringContaining('JWKS_URI must be')]);
     });
@@ -315,7 +324,7 @@ describe('loadConfig', () => {
     it('accepts a host.docker.internal DYNAMODB_ENDPOINT only inside sam local', () => {
       const env = { ...valid, DYNAMODB_ENDPOINT: 'http://host.docker.internal:8000' };
 
-      expect(loadConfig({ ...env, ...samLocal }).dynamoDb.endpoint).toBe(env.DYNAMODB_ENDPOINT);
+      expect(load({ ...env, ...samLocal }).dynamoDb.endpoint).toBe(env.DYNAMODB_ENDPOINT);
       expect(problemsOf(env)).toEqual([expect.stringContaining('DYNAMODB_ENDPOINT')]);
       expect(problemsOf({ ...env, ...deployed })).toEqual([expect.stringContaining('DYNAMODB_ENDPOINT')]);
     });
@@ -361,19 +370,5 @@ describe('loadConfig', () => {
     expect(problemsOf({ ...valid, JWT_ISSUER: issuer })).toEqual([
       expect.stringContaining('JWT_ISSUER must be'),
     ]);
-  });
-});
-
-describe('dynamoDbTimeBudgetMs', () => {
-  it('adds every attempt timeouts and the capped backoff between them', () => {
-    expect(
-      dynamoDbTimeBudgetMs({
-        endpoint: undefined,
-        region: undefined,
-        maxAttempts: 3,
-        connectTimeoutMs: 500,
-        requestTimeoutMs: 1500,
-      }),
-    ).toBe(3 * 2000 + 1000 + 2000);
   });
 });

@@ -1,5 +1,5 @@
-import type { CredentialRoute, HttpDependencies } from '../pipeline';
-import { jsonResponse } from '../responses';
+import { jsonResponse } from '../http/responses';
+import { credentialRoute } from './route';
 
 const list = (text: string) => text.split(' ').filter((item) => item !== '');
 
@@ -7,8 +7,18 @@ const list = (text: string) => text.split(' ').filter((item) => item !== '');
  * `GET /api/v1/whoami`: who the credential is, from the authorizer's context alone (never the
  * table). The example of a route that accepts a PAT or a JWT, and a check for a token in CI.
  */
-export const whoamiRoute: CredentialRoute<HttpDependencies> = {
+export const whoamiRoute = credentialRoute({
   name: 'whoami',
+  method: 'GET',
+  path: '/api/v1/whoami',
+  summary: 'GET /api/v1/whoami: who the credential (a PAT or a JWT) is',
+  scopes: [],
+  table: [],
+  concurrencyWeight: 20,
+  samples: [
+    { status: 200, label: 'pat', credential: 'pat' },
+    { status: 200, label: 'jwt', credential: 'jwt' },
+  ],
   run: async ({ credential }) => ({
     response: jsonResponse(200, {
       data:
@@ -25,4 +35,4 @@ export const whoamiRoute: CredentialRoute<HttpDependencies> = {
           : { tokenType: 'user', subject: credential.subject, workspaces: list(credential.workspaces) },
     }),
   }),
-};
+});

@@ -1,20 +1,22 @@
-import { decodeCursor } from '../../domain/cursor';
-import { InvalidQueryError } from '../../domain/errors';
-import { listPats } from '../../domain/list-pats';
-import type { ManagementRoute } from '../pipeline';
-import { queryOf } from '../request';
-import { jsonResponse } from '../responses';
-import type { PatRouteDependencies } from './pat-routes';
+import { decodeCursor } from '../domain/cursor';
+import { InvalidQueryError } from '../domain/errors';
+import { listPats } from '../domain/list-pats';
+import { queryOf } from '../http/request';
+import { jsonResponse } from '../http/responses';
+import { GRANTS, managementRoute } from './management';
 
 export const DEFAULT_PAGE_SIZE = 20;
 export const MAX_PAGE_SIZE = 100;
 
 /** `GET /api/v1/pats?limit=&cursor=`: a page of the workspace's PATs, newest first. */
-export const listPatsRoute: ManagementRoute<
-  PatRouteDependencies,
-  { limit: number; afterId: string | undefined }
-> = {
+export const listPatsRoute = managementRoute({
   name: 'listPats',
+  method: 'GET',
+  path: '/api/v1/pats',
+  summary: "GET /api/v1/pats: a workspace's PATs, newest first",
+  table: [GRANTS.queryPats],
+  concurrencyWeight: 15,
+  samples: [{ status: 200, query: { limit: '20' } }],
   read: (event, { workspaceId }) => {
     const query = queryOf(event, ['limit', 'cursor']);
     const limit = query.limit === undefined ? DEFAULT_PAGE_SIZE : Number(query.limit);
@@ -31,4 +33,4 @@ export const listPatsRoute: ManagementRoute<
   run: async ({ workspaceId, input }, deps) => ({
     response: jsonResponse(200, await listPats({ workspaceId, ...input }, deps)),
   }),
-};
+});

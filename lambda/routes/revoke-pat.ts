@@ -1,0 +1,28 @@
+import { revokePat } from '../domain/revoke-pat';
+import { patIdOf } from '../http/request';
+import { emptyResponse } from '../http/responses';
+import { GRANTS, managementRoute } from './management';
+
+/** `DELETE /api/v1/pats/{id}`: the PAT stops working and disappears. */
+export const revokePatRoute = managementRoute({
+  name: 'revokePat',
+  method: 'DELETE',
+  path: '/api/v1/pats/{id}',
+  summary: 'DELETE /api/v1/pats/{id}: revoke a PAT',
+  // Read first (the audit line names what was revoked), then one transaction: delete, free the slot.
+  table: [GRANTS.readPat, GRANTS.deletePat, GRANTS.countPats],
+  concurrencyWeight: 5,
+  samples: [
+    { status: 204, pat: 'revocable' },
+    { status: 404, pat: 'missing' },
+  ],
+  read: (event, { trail }) => {
+    const patId = patIdOf(event);
+    trail.patId = patId;
+    return patId;
+  },
+  run: async ({ workspaceId, input: patId }, deps) => {
+    const { audit } = await revokePat({ workspaceId, patId }, deps);
+    return { response: emptyResponse(204), audit };
+  },
+});
