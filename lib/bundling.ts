@@ -15,9 +15,9 @@ export const WEB_STREAMS_SHIM = path.join(ROOT, 'lambda', 'adapters', 'lazy-web-
  * - the AWS SDK bundled (not the runtime's copy) and its ES module builds preferred
  *   (`mainFields`), which esbuild tree-shakes far better;
  * - the SDK's default credential chain replaced by the environment provider (the only one Lambda
- *   uses), which drops about 95 KB of providers and their STS/SSO clients;
+ *   uses), which drops the other providers and their STS/SSO clients;
  * - `node:stream/web` replaced by a class that loads Node's web streams only when asked, because
- *   Middy imports them for streamed responses no function sends (about 2 ms of every cold start);
+ *   Middy imports them for streamed responses no function sends;
  * - the `createRequire` banner, because a few bundled CommonJS modules call `require`;
  * - no source map: it would be loaded on every cold start for stack traces nobody reads in the
  *   response (errors are logged with their message).

@@ -28,13 +28,9 @@ const DEMO_PATS = [
 ] as const;
 
 /**
- * Creates the demo PATs that do not exist yet, through the same use case as
- * `POST /api/v1/pats` (only the id is fixed), as far as the workspace limit allows.
- *
- * The demo PAT's token is kept by the caller (`.local/demo-pat.json`), since no one can read it
- * back: when the saved token no longer opens the demo PAT (another data folder, expired, revoked,
- * rotated) the demo PAT is revoked and minted again under the same id, so every start can print a
- * token that works. Returns that token, or `undefined` when the workspace limit left no room.
+ * Creates the missing demo PATs through the create use case (only the id is fixed), as far as the
+ * workspace limit allows. The caller keeps the demo PAT's token, which no one can read back: when
+ * it no longer opens the PAT, the PAT is minted again under its id. Returns the working token.
  */
 export async function seedDemo(
   deps: PatRouteDependencies,

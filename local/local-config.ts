@@ -56,12 +56,21 @@ export const LOCAL = group(() => ({
   ),
 }));
 
+/** What `npm run pat` takes from the environment. */
+export const CLI = group(() => ({
+  /** A user JWT for a deployed stage, kept out of the shell history. */
+  apiToken: text({ env: 'PATS_API_TOKEN' }),
+  /** The `sub` of the dev tokens the CLI makes for the local API. */
+  user: text({ env: 'USER', default: 'cli' }),
+}));
+
 export type FunctionConfig = ConfigOf<typeof FUNCTION_SETTINGS>;
 
 /** The local API's settings (`npm start`, `npm run token|pat|events`), read once from the environment. */
 export interface LocalConfig extends ValuesOf<typeof LOCAL.settings> {
   /** API Gateway's settings, which the local gateway imitates. */
   readonly gateway: ValuesOf<typeof GATEWAY.settings>;
+  readonly cli: ValuesOf<typeof CLI.settings>;
   /** The functions are given an issuer: no dev issuer is started. */
   readonly externalIssuer: boolean;
   /** The functions are given a DynamoDB endpoint: no embedded store is started. */
@@ -85,8 +94,8 @@ export class LocalConfigError extends Error {
 /** Reads the local settings and checks the functions'; throws one `LocalConfigError` naming every bad variable. */
 export function loadLocalConfig(env: Env = process.env, argv: readonly string[] = []): LocalConfig {
   const reader = new SettingsReader((name) => env[name]);
-  const { local, gateway } = readGroups(
-    { local: LOCAL, gateway: GATEWAY },
+  const { local, gateway, cli } = readGroups(
+    { local: LOCAL, gateway: GATEWAY, cli: CLI },
     { reader, source: 'env', urlPolicy: { runtime: 'local' } },
   );
   const externalIssuer = isSet(env, JWT.settings.issuer);
@@ -126,6 +135,7 @@ export function loadLocalConfig(env: Env = process.env, argv: readonly string[] 
     ...local,
     inMemory: local.inMemory || argv.includes('--in-memory'),
     gateway,
+    cli,
     externalIssuer,
     externalStore: isSet(env, FUNCTION_SETTINGS.dynamoDb.settings.endpoint),
     functions,

@@ -33,17 +33,10 @@ export interface KeySet<T> {
 }
 
 /**
- * The issuer's current key set, as the contract wants it kept:
- * - fetched when missing, when older than `maxAgeSeconds`, and when a token names an unknown
- *   `kid` (at most once per `unknownKidIntervalSeconds`);
- * - replaced as a whole, so a key the issuer withdrew, or replaced under the same `kid`, is no
- *   longer trusted after the refresh (aws-jwt-verify's own caches never forget a key);
- * - one fetch at a time, whatever the number of concurrent requests;
- * - a failure (network, timeout, non-200, not a key set) remembered for `failureTtlSeconds`, during
- *   which callers get the same `KeySourceUnavailableError` at once: an issuer outage costs the
- *   issuer one call per instance per interval, not one per request.
- * A stale key set whose refresh fails is not used: keys that may have been withdrawn are not
- * trusted just because the issuer is down.
+ * The issuer's current key set: fetched when missing, stale or asked for an unknown `kid` (at most
+ * once per interval), one fetch at a time, replaced as a whole so a withdrawn key stops verifying.
+ * A failure is remembered for `failureTtlSeconds` (an outage costs the issuer one call per
+ * instance per interval), and a stale set whose refresh fails is not trusted.
  */
 export class IssuerKeys<T> {
   private readonly props: IssuerKeysProps<T>;

@@ -43,14 +43,9 @@ const RSA_ALGORITHMS: ReadonlySet<string | undefined> = new Set(['RS256', 'RS384
 type Verifier = { verifySync(token: string): JwtPayload };
 
 /**
- * aws-jwt-verify bound to one issuer's keys. Before any key is looked up it refuses what can
- * never verify: an `iss` other than the configured issuer (so a foreign token never causes a
- * fetch, nor grows a cache keyed by its `iss`), a non-RSA `alg`, a missing `kid`, a time claim no
- * date can hold. The keys come from `IssuerKeys`, and each key set gets its own aws-jwt-verify
- * verifier: the library caches the key objects it builds by issuer + `kid` + `alg` and never
- * clears them on its own, so replacing the verifier with the key set is what makes a key replaced
- * under the same `kid` stop verifying. Errors are the library's (`JwtBaseError` subclasses),
- * `JwtRejectedError`, or `KeySourceUnavailableError` when the keys cannot be had.
+ * aws-jwt-verify bound to one issuer's keys. It refuses before any key lookup what can never
+ * verify (another `iss`, so a foreign token never fetches; a non-RSA `alg`; no `kid`), and builds
+ * one library verifier per key set, because the library never forgets a key object it built.
  */
 export class IssuerVerifier {
   private readonly props: IssuerVerifierProps;

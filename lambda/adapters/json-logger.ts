@@ -19,12 +19,9 @@ export interface JsonLoggerProps {
 }
 
 /**
- * One JSON object per line on stdout, with the keys Powertools Logger uses (`level`, `message`,
- * `timestamp`, `service`, `function_request_id`, `cold_start`, …), so CloudWatch Logs Insights
- * queries written for Powertools work unchanged. It replaces Powertools Logger because that
- * package cost 21 KB and 1.2 ms of every cold start here (docs/performance.md) for features this
- * function does not use. Lines go straight to stdout, not through `console`, so Lambda's JSON log
- * format keeps them as they are.
+ * One JSON object per line with Powertools Logger's keys (`level`, `message`, `cold_start`, …), so
+ * Logs Insights queries written for Powertools work; Powertools itself costs too much cold start
+ * (docs/performance.md). Lines go straight to stdout, so Lambda's JSON log format keeps them.
  */
 export class JsonLogger implements Logger {
   private readonly service: string;

@@ -25,11 +25,9 @@ export class AuthorizerUnavailableError extends Error {
 }
 
 /**
- * The credential authorizer as a Lambda handler: API Gateway's HTTP API Lambda (REQUEST)
- * authorizer, payload 2.0, simple responses. It allows with the credential's context, denies
- * (API Gateway answers 403), or throws when DynamoDB or the issuer is unavailable (API Gateway
- * answers 500): it fails closed. One log line and one EMF document per invocation; never the
- * token, the Authorization header or a hash.
+ * The credential authorizer (HTTP API, REQUEST, payload 2.0, simple responses): allow with the
+ * credential's context, deny (403), or throw when a dependency fails (500), failing closed. One
+ * log line and one EMF document per invocation, never a token, header or hash.
  */
 export function createAuthorizerHandler(deps: AuthorizerDependencies) {
   let first = true;

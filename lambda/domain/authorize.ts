@@ -58,12 +58,9 @@ export interface AuthorizeDependencies {
 const BEARER = /^bearer +(.*)$/i;
 
 /**
- * "May this credential call this route?" for the routes outside `/api/v1/pats`. A PAT is checked
- * in order of cost: its format and checksum (no read for a malformed or mistyped token), one read
- * by its locator, a constant-time comparison of SHA-256(token) with the stored hash, its expiry,
- * then the route's scopes. A JWT follows the management routes' rules and is not limited by PAT
- * scopes. A failing dependency (DynamoDB, the issuer) throws: the caller must fail closed, neither
- * allowing nor pretending the credential is bad.
+ * "May this credential call this route?" A PAT is checked cheapest first (format and checksum, one
+ * read by its locator, the hash in constant time, expiry, scopes); a JWT by the management routes'
+ * rules, unlimited by PAT scopes. A failing dependency throws, so the caller fails closed.
  */
 export async function authorize(
   input: { readonly authorization: string | undefined; readonly requiredScopes: readonly string[] },

@@ -1,10 +1,7 @@
 /**
- * The one family of errors the service answers with. Each error carries what its response needs,
- * the way Middy's `http-error-handler` reads errors: `statusCode`, `expose` (whether its message
- * may reach the client), its extra `headers`, and its body. `lambda/http/responses.ts` turns any
- * error into a response by reading these, with no list of classes to keep up to date; anything
- * that is not an exposed `ApiError` becomes the generic 500, so an unexpected message can never
- * reach a client.
+ * The one family of errors the service answers with. Each carries its response (`statusCode`,
+ * `expose`, `headers`, body), as Middy's `http-error-handler` reads errors, so the one mapping in
+ * `http/responses.ts` needs no list of classes; anything not exposed becomes the generic 500.
  */
 export abstract class ApiError extends Error {
   abstract readonly statusCode: number;

@@ -3,14 +3,9 @@ import { crc32 } from 'node:zlib';
 import { isUuid } from './uuid';
 
 /**
- * The PAT secret format (contract, "Token format"): `pat_` then 93 base62 characters, 43 of CSPRNG
- * randomness (32 bytes), 44 that locate the PAT (workspace id and id, 16 bytes each, 22
- * characters each) and a 6-character CRC-32 of everything before it. Each field is an unsigned
- * big-endian number in base62 (`0-9A-Za-z`), left-padded with `0` to its width.
- *
- * The locator lets the authorizer find the PAT with one `GetItem` by key; the checksum lets it
- * (and secret scanners) refuse a mistyped or made-up token without any read. Neither is secret:
- * the 256 random bits are, and only their SHA-256 (of the whole token) is stored.
+ * The PAT secret format (contract, "Token format"): `pat_`, 43 base62 characters of randomness, 44
+ * of locator (workspace and PAT ids) and a 6-character CRC-32. The locator finds the PAT in one
+ * read and the checksum refuses a typo without any; only the SHA-256 of the token is stored.
  */
 export const TOKEN_PREFIX = 'pat_';
 /** What secret scanners can look for. */

@@ -33,8 +33,7 @@ export interface RouteFunctionProps {
   /** The function's configuration: the variables its settings groups read (`lambda/config/schema.ts`). */
   readonly environment: Readonly<Record<string, string>>;
   /**
-   * Lambda gives CPU in proportion to memory; 512 MB halves the modelled cold start of 256 MB for
-   * about a cent per million requests (docs/cost.md).
+   * Lambda gives CPU in proportion to memory (the trade-off is in docs/cost.md).
    * @default 512
    */
   readonly memorySize?: number;

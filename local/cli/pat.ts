@@ -28,7 +28,7 @@ function localDevToken(
   }
   return devToken(loadOrCreateDevKey(config.dataDir), {
     ...forSettings(config.functions.jwt, devIssuerUrl(config.devIssuerPort)),
-    subject: process.env.USER ?? 'cli',
+    subject: config.cli.user,
     workspaces: [workspaceId],
     ttlSeconds: 300,
   });
@@ -115,8 +115,7 @@ runCli(USAGE, async () => {
 
   const config = loadLocalConfig();
   const apiUrl = (values['api-url'] ?? localApiUrl(config)).replace(/\/+$/, '');
-  const token =
-    values.token ?? process.env.PATS_API_TOKEN ?? localDevToken(config, workspaceId, values['api-url']);
+  const token = values.token ?? config.cli.apiToken ?? localDevToken(config, workspaceId, values['api-url']);
   const api = new PatsApi(apiUrl, token, workspaceId);
 
   if (command === 'list') {

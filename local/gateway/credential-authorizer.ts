@@ -12,14 +12,9 @@ export type CredentialDecision =
   | { readonly allow: false; readonly status: 401 | 403 | 500 };
 
 /**
- * An imitation of API Gateway's HTTP API Lambda authorizer (REQUEST, payload 2.0, simple
- * responses) for the local API, in front of the very handler the authorizer Lambda runs:
- * - identity sources `$request.header.Authorization` and `$context.routeKey`: without an
- *   Authorization header the answer is 401 and the authorizer is not invoked;
- * - a deny is 403, an authorizer that throws (or answers something else) is 500;
- * - answers are cached by the identity sources for exactly `cacheSeconds` (0: no cache), and
- *   nothing invalidates the cache: a revoked PAT keeps working until its entry expires, as
- *   behind API Gateway.
+ * API Gateway's Lambda authorizer (REQUEST, payload 2.0, simple responses) in front of the real
+ * authorizer handler: no Authorization is 401 without invoking it, a deny 403, a failure 500;
+ * answers are cached by Authorization and route key for `cacheSeconds`, and nothing invalidates them.
  */
 export class GatewayCredentialAuthorizer {
   private readonly cache = new Map<

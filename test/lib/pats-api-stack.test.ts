@@ -191,7 +191,8 @@ describe('the functions', () => {
     return found[1] as Resource;
   };
   const variablesOf = (id: string) =>
-    (functionOf(id).Properties.Environment as { Variables: Record<string, unknown> } | undefined)?.Variables ?? {};
+    (functionOf(id).Properties.Environment as { Variables: Record<string, unknown> } | undefined)
+      ?.Variables ?? {};
 
   it('are one per route and the authorizer: Node.js 24 on arm64 with active tracing, JSON logs, 512 MB', () => {
     expect(functions()).toHaveLength(ROUTES.length + 1);

@@ -1,7 +1,7 @@
 /**
- * Records everything written to stdout and stderr (where the Powertools logger writes) while
- * still letting it through when `SHOW_LOGS` is set. Tests read the JSON lines to check the audit
- * line and to prove no secret was ever logged.
+ * Records everything written to stdout and stderr (where the JSON logger and the EMF metrics
+ * write), letting it through when `SHOW_LOGS` is set. Tests read the lines to check the audit line
+ * and to prove no secret was ever logged.
  */
 export class LogCapture {
   readonly lines: string[] = [];
