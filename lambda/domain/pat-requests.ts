@@ -70,9 +70,14 @@ function readName(fields: Record<string, unknown>, problems: FieldProblem[]): st
   if (length === 0) return fail(problems, '/name', 'must not be empty');
   if (length > MAX_NAME_LENGTH)
     return fail(problems, '/name', `must be at most ${MAX_NAME_LENGTH} characters`);
-  // Control characters make logs and terminals lie; lone surrogates are not text.
+  // Control and format characters (bidi overrides, zero-width) and line breaks make logs, consoles
+  // and terminals show something else than what is stored; lone surrogates are not text.
   if (/\p{Cc}/u.test(name)) return fail(problems, '/name', 'must not contain control characters');
+  if (/\p{Cf}/u.test(name)) return fail(problems, '/name', 'must not contain invisible format characters');
+  if (/[\p{Zl}\p{Zp}]/u.test(name))
+    return fail(problems, '/name', 'must not contain line or paragraph separators');
   if (!name.isWellFormed()) return fail(problems, '/name', 'must be well-formed Unicode text');
+  if (!/[^\p{Z}\p{C}]/u.test(name)) return fail(problems, '/name', 'must contain a visible character');
   return name;
 }
 

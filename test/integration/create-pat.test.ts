@@ -126,6 +126,20 @@ it.each([
   },
 );
 
+it.each([
+  ['a right-to-left override', 'CI \u202Etpircs.exe'],
+  ['zero-width spaces only', '\u200B\u200B'],
+  ['a line separator', 'a\u2028b'],
+])('refuses a name holding %s, which would show as something else than it is', async (_, name) => {
+  const result = await api.call('createPat', {
+    workspace: api.newWorkspace(),
+    body: { name, scopes: ['read'] },
+  });
+
+  expect(result.statusCode).toBe(400);
+  expect(bodyOf(result)).toMatchObject({ code: 'invalid_body', errors: [{ field: '/name' }] });
+});
+
 it('answers 415 to a create without a body or a Content-Type: the body is required', async () => {
   const result = await api.call('createPat', { workspace: api.newWorkspace() });
 
