@@ -114,6 +114,7 @@ export async function startLocalApi(
         config.gateway.authorizerCacheSeconds,
       ),
       corsAllowedOrigins: config.gateway.corsAllowedOrigins,
+      listenAddresses: config.bindHosts,
       log,
     };
     const gateway = await listenAll(

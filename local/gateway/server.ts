@@ -27,6 +27,8 @@ export interface GatewayOptions<Route extends RouteDefinition = RouteDefinition>
   readonly log?: (line: string) => void;
   /** The functions' timeout, for the context's `getRemainingTimeInMillis`. @default 15000 */
   readonly functionTimeoutMs?: number;
+  /** Addresses the gateway listens on besides loopback, whose names a request may use as its Host. @default [] */
+  readonly listenAddresses?: readonly string[];
 }
 
 /** API Gateway HTTP API's quota for the request line and headers together. */
@@ -60,6 +62,9 @@ export function createGateway<Route extends RouteDefinition>(options: GatewayOpt
   });
 
   async function serve(req: IncomingMessage, res: ServerResponse, requestId: string): Promise<void> {
+    // A DNS-rebinding page reaches loopback under its own host name: only loopback names are served.
+    if (!isLoopbackHost(req.headers.host, options.listenAddresses ?? []))
+      return gatewayAnswer(res, 403, requestId);
     const [rawPath = '/', rawQueryString = ''] = (req.url ?? '/').split(/\?(.*)/s);
     const method = req.method ?? 'GET';
     const origin =
@@ -153,6 +158,20 @@ export function createGateway<Route extends RouteDefinition>(options: GatewayOpt
     );
   });
   return server;
+}
+
+/** Whether a Host header names this machine: a loopback name or address, or one the gateway listens on. */
+export function isLoopbackHost(host: string | undefined, listenAddresses: readonly string[]): boolean {
+  if (host === undefined) return false;
+  const name = host
+    .toLowerCase()
+    .replace(/:\d+$/, '')
+    .replace(/^\[(.*)\]$/, '$1');
+  return (
+    ['localhost', '::1', 'host.docker.internal'].includes(name) ||
+    /^127(\.\d{1,3}){3}$/.test(name) ||
+    listenAddresses.includes(name)
+  );
 }
 
 /** Lower-case names; a header sent several times becomes one value joined with commas, as API Gateway does. */

@@ -3,9 +3,9 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2 } from 'aws-lambda
 import { loadConfig } from '../../lambda/config';
 import { FUNCTION_SETTINGS } from '../../lambda/config/schema';
 import { ROUTES, type RouteName } from '../../lib/routes';
-import { GatewayCredentialAuthorizer } from '../../local/gateway/credential-authorizer';
+import { GatewayCredentialAuthorizer, MAX_CACHED_ANSWERS } from '../../local/gateway/credential-authorizer';
 import { GatewayJwtAuthorizer } from '../../local/gateway/jwt-authorizer';
-import { createGateway, type LambdaHandler } from '../../local/gateway/server';
+import { createGateway, isLoopbackHost, type LambdaHandler } from '../../local/gateway/server';
 import { type HttpAnswer, type RequestOptions, request } from '../support/http';
 import { TestIssuer } from '../support/issuer';
 
@@ -427,6 +427,53 @@ describe('the credential authorizer cache', () => {
     expect(failed).toEqual({ allow: false, status: 500 });
     expect(recovered.allow).toBe(true);
   });
+
+  it('keeps no more than its bound of answers, dropping the oldest first', async () => {
+    const script = flipping();
+    const cache = new GatewayCredentialAuthorizer(script.handler, 3600, () => 0, 3);
+
+    for (const token of ['a', 'b', 'c', 'd']) await cache.authorize(request(`Bearer ${token}`));
+    const invocations = script.invocations();
+    await cache.authorize(request('Bearer d'));
+    await cache.authorize(request('Bearer a'));
+
+    expect(cache.size).toBe(3);
+    expect(script.invocations()).toBe(invocations + 1);
+  });
+
+  it('drops expired answers instead of keeping them', async () => {
+    let now = 0;
+    const cache = new GatewayCredentialAuthorizer(flipping().handler, 60, () => now);
+
+    for (let i = 0; i < 50; i += 1) await cache.authorize(request(`Bearer ${i}`));
+    now += 60_000;
+    await cache.authorize(request('Bearer fresh'));
+
+    expect(cache.size).toBe(1);
+  });
+
+  it('bounds itself at 10,000 answers by default', async () => {
+    const cache = new GatewayCredentialAuthorizer(
+      async () => ({ isAuthorized: false, context: {} }),
+      60,
+      () => 0,
+    );
+
+    for (let i = 0; i <= MAX_CACHED_ANSWERS; i += 1) await cache.authorize(request(`Bearer ${i}`));
+
+    expect(MAX_CACHED_ANSWERS).toBe(10_000);
+    expect(cache.size).toBe(10_000);
+  });
+
+  it('keys its answers by a hash, never holding the Authorization header', async () => {
+    const cache = new GatewayCredentialAuthorizer(flipping().handler, 60, () => 0);
+
+    await cache.authorize(request('Bearer pat_secret'));
+
+    const keys = [...(cache as unknown as { cache: Map<string, unknown> }).cache.keys()];
+    expect(keys).toHaveLength(1);
+    expect(keys[0]).not.toContain('secret');
+  });
 });
 
 describe('CORS', () => {
@@ -487,5 +534,56 @@ describe('CORS', () => {
 
       expect(answer.status).toBe(404);
     });
+  });
+});
+
+describe('the Host header', () => {
+  it.each([
+    'localhost:8080',
+    '127.0.0.1:8080',
+    '127.1.2.3',
+    '[::1]:8080',
+    'LOCALHOST',
+    'host.docker.internal:8080',
+  ])('serves a request addressed to %s', async (host) => {
+    await withGateway({}, async (send) => {
+      const answer = await send({ path: '/api/v1/nothing', hostHeader: host });
+
+      expect(answer.status).toBe(404);
+    });
+  });
+
+  it.each([
+    'attacker.example',
+    'attacker.example:8080',
+    '127.0.0.1.attacker.example',
+    'localhost.attacker.example',
+  ])('refuses a request addressed to %s with 403, like a DNS-rebinding page sends', async (host) => {
+    await withGateway({}, async (send, calls) => {
+      const answer = await send({ path: '/api/v1/whoami', headers: bearer(), hostHeader: host });
+
+      expect(answer.status).toBe(403);
+      expect(answer.json()).toEqual({ message: 'Forbidden' });
+      expect(calls).toEqual([]);
+    });
+  });
+
+  it('refuses a request with an empty Host header', async () => {
+    await withGateway({}, async (send, calls) => {
+      const answer = await send({ path: '/api/v1/whoami', headers: bearer(), hostHeader: '' });
+
+      // Node itself refuses an HTTP/1.1 request without a host (400) before the gateway would (403).
+      expect([400, 403]).toContain(answer.status);
+      expect(calls).toEqual([]);
+    });
+  });
+
+  it('refuses an HTTP/1.0 request, which may come without a Host header', () => {
+    expect(isLoopbackHost(undefined, ['127.0.0.1'])).toBe(false);
+  });
+
+  it('tells loopback names apart from the addresses it was told it listens on', () => {
+    expect(isLoopbackHost('172.17.0.1:8080', ['127.0.0.1', '172.17.0.1'])).toBe(true);
+    expect(isLoopbackHost('172.17.0.1:8080', ['127.0.0.1'])).toBe(false);
   });
 });

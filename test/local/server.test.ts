@@ -186,6 +186,21 @@ describe('npm start with the embedded store and the dev issuer', () => {
     expect(across.json()).toMatchObject({ code: 'not_found' });
   });
 
+  it('answers only requests addressed to this machine: a DNS-rebinding page gets 403', async () => {
+    const token = await devToken(env, DEMO.workspaceId);
+    const headers = { authorization: `Bearer ${token}`, 'x-workspace-id': DEMO.workspaceId };
+
+    const rebound = await requestUrl(`${server.url}/api/v1/pats`, {
+      headers,
+      hostHeader: 'attacker.example',
+    });
+    const loopback = await requestUrl(`${server.url}/api/v1/pats`, { headers });
+
+    expect(rebound.status).toBe(403);
+    expect(rebound.json()).toEqual({ message: 'Forbidden' });
+    expect(loopback.status).toBe(200);
+  });
+
   it.each([
     ['no Authorization', undefined],
     ['a PAT', `Bearer pat_${'A'.repeat(93)}`],
