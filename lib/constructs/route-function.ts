@@ -106,7 +106,7 @@ export class RouteFunction extends Construct {
           effect: Effect.ALLOW,
           actions: [...grant.actions],
           resources: [props.table.tableArn],
-          ...(grant.attributes !== undefined ? { conditions: attributeConditions(grant) } : {}),
+          conditions: grantConditions(grant),
         }),
       );
     }
@@ -184,16 +184,18 @@ export class RouteFunction extends Construct {
 }
 
 /**
- * IAM's fine-grained access control for DynamoDB: every attribute the request reads or writes
- * must be in the list; a read must name its attributes (a read of all attributes would otherwise
- * pass the list unchecked), and a write may return only what it wrote (`ReturnValues: ALL_OLD`
- * would hand back the whole item, `tokenHash` included, whatever the list says).
+ * IAM's fine-grained access control for DynamoDB: every attribute a request reads or writes must
+ * be listed, and a read must name its attributes (else it passes the list unchecked). A write
+ * returns nothing: any `ReturnValues` but NONE would hand back item attributes, `tokenHash` among
+ * them for `ALL_OLD` (docs/security.md names what IAM cannot condition).
  */
-function attributeConditions(grant: TableGrant) {
+function grantConditions(grant: TableGrant) {
   return {
-    'ForAllValues:StringEquals': { 'dynamodb:Attributes': [...(grant.attributes ?? [])] },
+    ...(grant.attributes !== undefined
+      ? { 'ForAllValues:StringEquals': { 'dynamodb:Attributes': [...grant.attributes] } }
+      : {}),
     StringEqualsIfExists: grant.reads
       ? { 'dynamodb:Select': 'SPECIFIC_ATTRIBUTES' }
-      : { 'dynamodb:ReturnValues': ['NONE', 'UPDATED_OLD', 'UPDATED_NEW'] },
+      : { 'dynamodb:ReturnValues': 'NONE' },
   };
 }

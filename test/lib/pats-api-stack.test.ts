@@ -46,9 +46,9 @@ const readCondition = {
   'ForAllValues:StringEquals': { 'dynamodb:Attributes': READABLE },
   StringEqualsIfExists: { 'dynamodb:Select': 'SPECIFIC_ATTRIBUTES' },
 };
-/** A write returns nothing it did not write: ALL_OLD / ALL_NEW would return the whole item. */
+/** A write returns nothing: ALL_OLD would return the whole item, its hash included. */
 const writtenOnly = {
-  StringEqualsIfExists: { 'dynamodb:ReturnValues': ['NONE', 'UPDATED_OLD', 'UPDATED_NEW'] },
+  StringEqualsIfExists: { 'dynamodb:ReturnValues': 'NONE' },
 };
 const counterCondition = {
   'ForAllValues:StringEquals': { 'dynamodb:Attributes': ['workspaceId', 'id', 'patCount'] },
@@ -257,7 +257,7 @@ describe('the functions', () => {
       'revokePat',
       [
         { Action: 'dynamodb:GetItem', Condition: readCondition },
-        { Action: 'dynamodb:DeleteItem' },
+        { Action: 'dynamodb:DeleteItem', Condition: writtenOnly },
         { Action: 'dynamodb:UpdateItem', Condition: counterCondition },
       ],
     ],
@@ -266,7 +266,7 @@ describe('the functions', () => {
       [
         { Action: 'dynamodb:GetItem', Condition: readCondition },
         { Action: 'dynamodb:PutItem', Condition: writeCondition },
-        { Action: 'dynamodb:DeleteItem' },
+        { Action: 'dynamodb:DeleteItem', Condition: writtenOnly },
       ],
     ],
     ['whoami', []],
@@ -304,6 +304,19 @@ describe('the functions', () => {
       expect(JSON.stringify(statements)).not.toMatch(/dynamodb:\*|kms:|dynamodb:Scan|dynamodb:BatchGetItem/);
     },
   );
+
+  it('lets no function write with ReturnValues other than NONE, nor write without that condition', () => {
+    const writes = [...ROUTES.map((route) => capitalized(route.name)), 'AuthorizerHandler'].flatMap((id) =>
+      statementsOf(template, id).filter((statement) =>
+        [statement.Action].flat().some((action) => /dynamodb:(Put|Update|Delete)Item/.test(String(action))),
+      ),
+    );
+
+    expect(writes.length).toBeGreaterThanOrEqual(7);
+    for (const write of writes) {
+      expect(write.Condition).toMatchObject({ StringEqualsIfExists: { 'dynamodb:ReturnValues': 'NONE' } });
+    }
+  });
 
   it('never lets a reading function fetch tokenHash', () => {
     for (const name of ['listPats', 'getPat', 'revokePat', 'rotatePat']) {
