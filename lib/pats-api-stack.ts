@@ -84,6 +84,9 @@ export class PatsApiStack extends Stack {
     for (const { route, routeFunction } of routeFunctions) functions[route.name] = routeFunction.function;
     this.functions = functions as Record<RouteName, IFunction>;
 
+    // The construct sets the key set's location itself when the context gives one.
+    const authorizerSamLocal = samLocalEnvironment(AUTHORIZER_FUNCTION, settings);
+    if (settings.jwt.jwksUri !== undefined) delete authorizerSamLocal[JWT.settings.jwksUri.env];
     this.patAuthorizer = new PatAuthorizer(this, 'Authorizer', {
       table,
       jwtIssuer: settings.jwt.issuer,
@@ -91,8 +94,9 @@ export class PatsApiStack extends Stack {
       ...(settings.jwt.jwksUri !== undefined ? { jwksUri: settings.jwt.jwksUri } : {}),
       workspaceClaim: settings.jwt.workspaceClaim,
       routeScopes: routeScopes(ROUTES),
+      patScopes: settings.patPolicy.scopes,
       resultsCacheTtl: Duration.seconds(settings.gateway.authorizerCacheSeconds),
-      environment: samLocalEnvironment(AUTHORIZER_FUNCTION, settings),
+      environment: authorizerSamLocal,
       memorySize: stage.memorySize,
       logRetention: stage.logRetention,
       logRemovalPolicy: stage.removalPolicy,

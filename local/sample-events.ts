@@ -116,7 +116,8 @@ export function demoWorld(credentials: SampleCredentials): SampleWorld {
       workspaceId: DEMO.workspaceId,
       patId: DEMO.patId,
       name: 'Demo PAT',
-      expiresAt: '2027-01-01T00:00:00.000Z',
+      // Valid as long as the sample's token: routes refuse an expired credential.
+      expiresAt: expiryOf(credentials.claims),
       scopes: 'read write',
     },
     patToken: credentials.patToken,
@@ -147,8 +148,12 @@ export function sampleEvents(credentials: SampleCredentials): SampleEvent[] {
 /** What the credential authorizer hands a route for a user's JWT. */
 function userContext(claims: Readonly<Record<string, unknown>>): CredentialContext {
   const workspaces = Array.isArray(claims.workspaces) ? claims.workspaces.join(' ') : '';
-  return { tokenType: 'user', subject: String(claims.sub ?? ''), workspaces };
+  return { tokenType: 'user', subject: String(claims.sub ?? ''), workspaces, expiresAt: expiryOf(claims) };
 }
+
+/** A JWT's `exp` as the authorizer hands it on. */
+const expiryOf = (claims: Readonly<Record<string, unknown>>) =>
+  new Date(Number(claims.exp) * 1000).toISOString();
 
 /** A PAT of the right format and checksum, of the workspace, that does not exist. */
 const standInPat = (workspaceId: string) =>

@@ -19,6 +19,7 @@ export function authorizerDependencies(
   return {
     ...base,
     workspaceClaim: config.jwt.workspaceClaim,
+    allowedScopes: config.patPolicy.scopes,
     lastUsedIntervalSeconds: config.authorizer.lastUsedIntervalSeconds,
     routeScopes: config.authorizer.routeScopes,
     authenticator: overrides.authenticator ?? jwtAuthenticatorFor(config, base.clock),

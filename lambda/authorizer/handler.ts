@@ -11,7 +11,7 @@ import { ApiError } from '../domain/errors';
 export interface AuthorizerDependencies extends AuthorizeDependencies {
   readonly logger: Logger;
   readonly metrics: EmfMetrics;
-  /** The PAT scopes each route needs, by route key (`GET /api/v1/whoami`); a route not listed needs none. */
+  /** The PAT scopes each route needs, by route key (`GET /api/v1/whoami`); a PAT may call no other route. */
   readonly routeScopes: Readonly<Record<string, readonly string[]>>;
 }
 
@@ -52,7 +52,7 @@ export function createAuthorizerHandler(deps: AuthorizerDependencies) {
     };
     try {
       const decision = await authorize(
-        { authorization: authorizationOf(event), requiredScopes: deps.routeScopes[event.routeKey] ?? [] },
+        { authorization: authorizationOf(event), requiredScopes: deps.routeScopes[event.routeKey] },
         deps,
       );
       const latencyMs = deps.clock.now() - startedAt;

@@ -126,12 +126,18 @@ export const PAT_POLICY = /* @__PURE__ */ group(
   },
 );
 
+/** A route key as API Gateway writes it, or its default route. */
+export const ROUTE_KEY = /^(\$default|(GET|POST|PUT|PATCH|DELETE|HEAD|OPTIONS|ANY) \/\S*)$/;
+
 const isRouteScopes = (value: unknown): value is Readonly<Record<string, readonly string[]>> =>
   typeof value === 'object' &&
   value !== null &&
   !Array.isArray(value) &&
-  Object.values(value).every(
-    (scopes) => Array.isArray(scopes) && scopes.every((scope) => typeof scope === 'string'),
+  Object.entries(value).every(
+    ([key, scopes]) =>
+      ROUTE_KEY.test(key) &&
+      Array.isArray(scopes) &&
+      scopes.every((scope) => typeof scope === 'string' && SCOPE_PATTERN.test(scope)),
   );
 
 /** What the credential authorizer adds to the JWT rules. */
@@ -148,7 +154,8 @@ export const AUTHORIZER = /* @__PURE__ */ group(() => ({
     env: 'ROUTE_SCOPES',
     default: {},
     valid: isRouteScopes,
-    example: 'a JSON object of route keys to scope lists, e.g. {"GET /api/v1/whoami":["read"]}',
+    example:
+      'a JSON object of route keys ("GET /path" or "$default") to scope lists, e.g. {"GET /api/v1/whoami":["read"]}',
   }),
 }));
 
@@ -189,13 +196,14 @@ export const MANAGEMENT_SETTINGS = {
   dynamoDb: DYNAMODB,
   patPolicy: PAT_POLICY,
 };
-/** What the credential authorizer reads. */
+/** What the credential authorizer reads (of the PAT rules, the scopes a PAT may still use). */
 export const AUTHORIZER_SETTINGS = {
   log: LOG,
   runtime: RUNTIME,
   table: TABLE,
   jwt: JWT,
   dynamoDb: DYNAMODB,
+  patPolicy: PAT_POLICY,
   authorizer: AUTHORIZER,
 };
 /** What a route that reads only the authorizer's context reads. */

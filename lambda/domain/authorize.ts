@@ -18,7 +18,13 @@ export type CredentialContext =
       readonly expiresAt: string;
       readonly scopes: string;
     }
-  | { readonly tokenType: 'user'; readonly subject: string; readonly workspaces: string };
+  | {
+      readonly tokenType: 'user';
+      readonly subject: string;
+      readonly workspaces: string;
+      /** From the JWT's `exp`: routes refuse it once past, whatever the authorizer cache says. */
+      readonly expiresAt: string;
+    };
 
 /** Why a credential was refused, in the fixed vocabulary of logs and metrics. */
 export type RefusalReason =
@@ -29,6 +35,7 @@ export type RefusalReason =
   | 'hash_mismatch'
   | 'expired'
   | 'scope'
+  | 'route'
   | 'jwt';
 
 export type Decision =
@@ -49,6 +56,8 @@ export interface AuthorizeDependencies {
   readonly credentials: PatCredentials;
   readonly clock: Clock;
   readonly workspaceClaim: string;
+  /** The scopes the PAT policy allows: a PAT's other scopes are retired, and ignored. */
+  readonly allowedScopes: readonly string[];
   /** `lastUsedAt` is written at most once per PAT per this many seconds. */
   readonly lastUsedIntervalSeconds: number;
   /** Told when writing `lastUsedAt` failed: that never changes the answer. */
@@ -63,7 +72,11 @@ const BEARER = /^bearer +(.*)$/i;
  * rules, unlimited by PAT scopes. A failing dependency throws, so the caller fails closed.
  */
 export async function authorize(
-  input: { readonly authorization: string | undefined; readonly requiredScopes: readonly string[] },
+  input: {
+    readonly authorization: string | undefined;
+    /** The route's scopes; `undefined` for a route the authorizer was not told of, which no PAT may call. */
+    readonly requiredScopes: readonly string[] | undefined;
+  },
   deps: AuthorizeDependencies,
 ): Promise<Decision> {
   const value = input.authorization?.trim() ?? '';
@@ -78,7 +91,7 @@ export async function authorize(
 
 async function authorizePat(
   token: string,
-  requiredScopes: readonly string[],
+  requiredScopes: readonly string[] | undefined,
   deps: AuthorizeDependencies,
 ): Promise<Decision> {
   const refuse = (reason: RefusalReason, patId?: string): Decision => ({
@@ -96,7 +109,11 @@ async function authorizePat(
   // A PAT without an expiry predates the token format and cannot get here; refuse one anyway.
   // No `expiresAt` (a PAT from before expiries were required) parses as NaN: refused as expired.
   if (!(Date.parse(String(pat.expiresAt)) > now)) return refuse('expired', pat.id);
-  if (!requiredScopes.every((scope) => pat.scopes.includes(scope))) return refuse('scope', pat.id);
+  if (requiredScopes === undefined) return refuse('route', pat.id);
+  // A scope the policy no longer allows is retired for every PAT that holds it.
+  const scopes = pat.scopes.filter((scope) => deps.allowedScopes.includes(scope));
+  if (scopes.length === 0 || !requiredScopes.every((scope) => scopes.includes(scope)))
+    return refuse('scope', pat.id);
 
   const intervalMs = deps.lastUsedIntervalSeconds * 1000;
   // Written when absent or older than the interval, the same test as the update's condition, so
@@ -124,7 +141,7 @@ async function authorizePat(
       name: pat.name,
       // Set: a PAT without one was refused as expired above.
       expiresAt: pat.expiresAt as string,
-      scopes: pat.scopes.join(' '),
+      scopes: scopes.join(' '),
     },
   };
 }
@@ -141,6 +158,8 @@ async function authorizeJwt(
         tokenType: 'user',
         subject: principal.subject ?? '',
         workspaces: [...grantedWorkspaces(principal.claims[deps.workspaceClaim])].join(' '),
+        // The authenticator requires a numeric `exp`.
+        expiresAt: new Date(Number(principal.claims.exp) * 1000).toISOString(),
       },
     };
   } catch (error) {

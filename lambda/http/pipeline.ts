@@ -2,10 +2,10 @@ import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
 import type { EmfMetrics } from '../adapters/emf-metrics';
 import type { Logger } from '../adapters/json-logger';
+import { credentialOf } from '../authorizer/credential';
 import { loadConfig } from '../config';
 import { CONTEXT_ONLY_SETTINGS } from '../config/schema';
-import type { CredentialContext } from '../domain/authorize';
-import { InvalidWorkspaceIdError, UnauthorizedError } from '../domain/errors';
+import { InvalidWorkspaceIdError } from '../domain/errors';
 import type { Authenticator, Clock } from '../domain/ports';
 import { normaliseUuid } from '../domain/uuid';
 import { assertGranted } from '../domain/workspace-grant';
@@ -85,7 +85,7 @@ export function managementHandler(route: ManagementRoute, deps: PatRouteDependen
  */
 export function credentialHandler(route: CredentialRoute, deps: HttpDependencies): HttpHandler {
   return httpChain(route.name, deps).handler(async (event) => {
-    const credential = credentialOf(event);
+    const credential = credentialOf(event, deps.clock.now());
     const { trail } = invocationOf(event);
     trail.subject = credential.subject;
     trail.tokenType = credential.tokenType;
@@ -94,25 +94,6 @@ export function credentialHandler(route: CredentialRoute, deps: HttpDependencies
       trail.patId = credential.patId;
     }
     return (await route.run({ credential, event }, deps)).response;
-  });
-}
-
-/** The authorizer's context of a payload 2.0 event, checked to be one the credential authorizer writes. */
-function credentialOf(event: APIGatewayProxyEventV2): CredentialContext {
-  const context = (event.requestContext as { authorizer?: { lambda?: Record<string, unknown> } }).authorizer
-    ?.lambda;
-  const text = (key: string) => typeof context?.[key] === 'string';
-  if (
-    context?.tokenType === 'pat' &&
-    ['subject', 'workspaceId', 'patId', 'name', 'expiresAt', 'scopes'].every(text)
-  ) {
-    return context as CredentialContext;
-  }
-  if (context?.tokenType === 'user' && ['subject', 'workspaces'].every(text))
-    return context as CredentialContext;
-  throw new UnauthorizedError('This route is reached through the credential authorizer only.', {
-    credentialsSent: false,
-    reason: 'no_authorizer',
   });
 }
 

@@ -4,8 +4,9 @@ import { HttpLambdaAuthorizer, HttpLambdaResponseType } from 'aws-cdk-lib/aws-ap
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { Construct } from 'constructs';
+import { parseKeySourceUrl } from '../../lambda/adapters/url-policy';
 import { AUTHORIZER_FUNCTION } from '../../lambda/authorizer/definition';
-import { MAX_AUTHORIZER_CACHE_SECONDS } from '../../lambda/config/schema';
+import { AUTHORIZER, GATEWAY, JWT, PAT_POLICY, ROUTE_KEY, SCOPE_PATTERN } from '../../lambda/config/schema';
 import { environmentOf } from '../../lambda/config/setting';
 import { entryOf } from '../../lambda/routes/route';
 import { RouteFunction, type RouteFunctionProps } from './route-function';
@@ -35,11 +36,18 @@ export interface PatAuthorizerProps
    */
   readonly workspaceClaim?: string;
   /**
-   * The PAT scopes each route needs, by route key (`GET /api/v1/reports`); a PAT lacking one is
-   * refused with 403. A route not listed takes any valid PAT. JWTs are not limited by PAT scopes.
-   * @default {} - any valid PAT on every route
+   * The PAT scopes each route needs, by route key exactly as API Gateway writes it
+   * (`GET /api/v1/reports`, or `$default`); a PAT lacking one is refused with 403, and so is a PAT
+   * on a route not listed (`[]` takes any valid PAT). JWTs are not limited by PAT scopes.
+   * @default {} - no route takes a PAT
    */
   readonly routeScopes?: Readonly<Record<string, readonly string[]>>;
+  /**
+   * The scopes PATs may use (the stack's `patScopes`): a scope not listed is retired, and no
+   * route may need it.
+   * @default ['read', 'write']
+   */
+  readonly patScopes?: readonly string[];
   /**
    * How long API Gateway keeps an answer, keyed by the Authorization header and the route key. It
    * is also how long a revoked PAT keeps working on these routes (never on `/api/v1/pats`), and
@@ -89,39 +97,31 @@ export class PatAuthorizer extends Construct {
 
   constructor(scope: Construct, id: string, props: PatAuthorizerProps) {
     super(scope, id);
-    const cacheTtl = props.resultsCacheTtl ?? Duration.seconds(60);
-    const interval = props.lastUsedInterval ?? Duration.seconds(60);
-    const cacheSeconds = cacheTtl.toSeconds();
-    if (!Number.isInteger(cacheSeconds) || cacheSeconds < 0 || cacheSeconds > MAX_AUTHORIZER_CACHE_SECONDS) {
-      throw new Error(
-        `PatAuthorizer resultsCacheTtl must be whole seconds from 0 to ${MAX_AUTHORIZER_CACHE_SECONDS} (API Gateway's limit): got ${cacheSeconds}`,
-      );
-    }
-    const intervalSeconds = interval.toSeconds();
-    if (!Number.isInteger(intervalSeconds) || intervalSeconds < 1 || intervalSeconds > 86_400) {
-      throw new Error(
-        `PatAuthorizer lastUsedInterval must be whole seconds from 1 to ${86_400}: got ${intervalSeconds}`,
-      );
-    }
+    const cacheTtl =
+      props.resultsCacheTtl ?? Duration.seconds(GATEWAY.settings.authorizerCacheSeconds.default);
+    const interval =
+      props.lastUsedInterval ?? Duration.seconds(AUTHORIZER.settings.lastUsedIntervalSeconds.default);
+    const environment = environmentOf(AUTHORIZER_FUNCTION.settings, {
+      table: { name: props.table.tableName },
+      jwt: {
+        issuer: props.jwtIssuer,
+        audiences: props.jwtAudiences,
+        jwksUri: props.jwksUri,
+        workspaceClaim: props.workspaceClaim ?? JWT.settings.workspaceClaim.default,
+      },
+      patPolicy: { scopes: props.patScopes ?? PAT_POLICY.settings.scopes.default },
+      authorizer: { routeScopes: props.routeScopes ?? {}, lastUsedIntervalSeconds: interval.toSeconds() },
+    });
+    const problems = propsProblems(props, cacheTtl, interval, Object.keys(environment));
+    // Refused at synth, not at the first cold start: a typo must never let a PAT through.
+    if (problems.length > 0) throw new Error(`PatAuthorizer ${id}:\n  - ${problems.join('\n  - ')}`);
 
     this.routeFunction = new RouteFunction(this, 'Handler', {
       entry: entryOf(AUTHORIZER_FUNCTION),
       description: AUTHORIZER_FUNCTION.summary,
       table: props.table,
       tableGrants: AUTHORIZER_FUNCTION.table,
-      environment: {
-        ...environmentOf(AUTHORIZER_FUNCTION.settings, {
-          table: { name: props.table.tableName },
-          jwt: {
-            issuer: props.jwtIssuer,
-            audiences: props.jwtAudiences,
-            jwksUri: props.jwksUri,
-            workspaceClaim: props.workspaceClaim ?? 'workspaces',
-          },
-          authorizer: { routeScopes: props.routeScopes ?? {}, lastUsedIntervalSeconds: intervalSeconds },
-        }),
-        ...props.environment,
-      },
+      environment: { ...props.environment, ...environment },
       memorySize: props.memorySize,
       timeout: props.timeout ?? Duration.seconds(AUTHORIZER_TIMEOUT_SECONDS),
       logRetention: props.logRetention,
@@ -139,4 +139,54 @@ export class PatAuthorizer extends Construct {
       resultsCacheTtl: cacheTtl,
     });
   }
+}
+
+/** What is wrong with the props, each problem naming the prop and the value. */
+function propsProblems(
+  props: PatAuthorizerProps,
+  cacheTtl: Duration,
+  interval: Duration,
+  constructVariables: readonly string[],
+): string[] {
+  const problems: string[] = [];
+  const deployed = { runtime: 'lambda' } as const;
+  if (parseKeySourceUrl(props.jwtIssuer, deployed) === undefined)
+    problems.push(`jwtIssuer must be an https:// URL (got "${props.jwtIssuer}")`);
+  if (props.jwksUri !== undefined && parseKeySourceUrl(props.jwksUri, deployed) === undefined)
+    problems.push(`jwksUri must be an https:// URL (got "${props.jwksUri}")`);
+  if (props.jwtAudiences.length === 0 || props.jwtAudiences.some((audience) => audience.trim() === ''))
+    problems.push('jwtAudiences must name at least one audience, none of them empty');
+  const patScopes = props.patScopes ?? PAT_POLICY.settings.scopes.default ?? [];
+  for (const scope of patScopes.filter((candidate) => !SCOPE_PATTERN.test(candidate)))
+    problems.push(`patScopes holds "${scope}", which is not a scope such as read or deploy:prod`);
+  for (const [key, scopes] of Object.entries(props.routeScopes ?? {})) {
+    if (!ROUTE_KEY.test(key))
+      problems.push(
+        `routeScopes key "${key}" is not a route key such as "GET /api/v1/reports" or "$default"`,
+      );
+    for (const scope of scopes.filter((candidate) => !patScopes.includes(candidate)))
+      problems.push(
+        `routeScopes["${key}"] needs "${scope}", which is not one of patScopes (${patScopes.join(', ')})`,
+      );
+  }
+  const cacheSeconds = cacheTtl.toSeconds();
+  const cacheLimit = GATEWAY.settings.authorizerCacheSeconds;
+  if (!Number.isInteger(cacheSeconds) || cacheSeconds < cacheLimit.min || cacheSeconds > cacheLimit.max)
+    problems.push(
+      `resultsCacheTtl must be whole seconds from ${cacheLimit.min} to ${cacheLimit.max} (got ${cacheSeconds})`,
+    );
+  const intervalSeconds = interval.toSeconds();
+  const intervalLimit = AUTHORIZER.settings.lastUsedIntervalSeconds;
+  if (
+    !Number.isInteger(intervalSeconds) ||
+    intervalSeconds < intervalLimit.min ||
+    intervalSeconds > intervalLimit.max
+  )
+    problems.push(
+      `lastUsedInterval must be whole seconds from ${intervalLimit.min} to ${intervalLimit.max} (got ${intervalSeconds})`,
+    );
+  const reserved = new Set(constructVariables);
+  for (const name of Object.keys(props.environment ?? {}).filter((candidate) => reserved.has(candidate)))
+    problems.push(`environment sets ${name}, which the construct sets from its props`);
+  return problems;
 }

@@ -238,7 +238,7 @@ it('is the function id the README tells users to invoke', () => {
 it('keeps events/ in step with the generator (only the tokens and their claims differ)', () => {
   // The committed events hold no demo PAT (a secret of someone's data folder): `npm run events`
   // after `npm start` adds events/authorizer-pat.json locally.
-  const credentials = { token: 'T', claims: { sub: DEMO.subject }, patToken: undefined };
+  const credentials = { token: 'T', claims: { sub: DEMO.subject, exp: 4_102_444_800 }, patToken: undefined };
   const generated = sampleEvents(credentials);
   const committed = readdirSync(join(ROOT, 'events')).filter(
     (file) => !['env.json', 'authorizer-pat.json'].includes(file),

@@ -27,7 +27,7 @@ beforeAll(async () => {
       DYNAMODB_ENDPOINT: proxy.endpoint,
       DYNAMODB_MAX_ATTEMPTS: '2',
       DYNAMODB_REQUEST_TIMEOUT_MS: '300',
-      ROUTE_SCOPES: JSON.stringify({ 'GET /api/v1/reports': ['write'] }),
+      ROUTE_SCOPES: JSON.stringify({ 'GET /api/v1/whoami': [], 'GET /api/v1/reports': ['write'] }),
     }),
     { sink },
   );
@@ -125,6 +125,48 @@ describe('a PAT', () => {
     expect((await authorize(bearer(reader.token), 'GET /api/v1/whoami')).isAuthorized).toBe(true);
   });
 
+  it('is refused on a route the authorizer was not told of: a PAT may call listed routes only', async () => {
+    const created = await api.create(api.newWorkspace(), { scopes: ['read', 'write'] });
+
+    const unlisted = await authorize(bearer(created.token), 'POST /api/v1/reports');
+    const misspelled = await authorize(bearer(created.token), 'get /api/v1/reports');
+
+    expect([unlisted.isAuthorized, misspelled.isAuthorized]).toEqual([false, false]);
+    expect(sink.records().filter((line) => line.reason === 'route')).toHaveLength(2);
+  });
+
+  it('allows a user JWT on a route the authorizer was not told of: JWTs are not limited by route scopes', async () => {
+    const token = api.token([api.newWorkspace()]);
+
+    expect((await authorize(bearer(token), 'POST /api/v1/reports')).isAuthorized).toBe(true);
+  });
+
+  it('is handed only the scopes the policy still allows, and refused where it needs a retired one', async () => {
+    const created = await api.create(api.newWorkspace(), { scopes: ['read', 'write'] });
+    const readOnlyPolicy = authorizerHandler(
+      api.env({
+        PAT_SCOPES: 'read',
+        ROUTE_SCOPES: JSON.stringify({
+          'GET /api/v1/whoami': [],
+          'GET /api/v1/reports': ['write'],
+        }),
+      }),
+    );
+
+    const anyScope = await readOnlyPolicy(bearer(created.token));
+    const retired = await readOnlyPolicy(bearer(created.token), 'GET /api/v1/reports');
+
+    expect(anyScope).toMatchObject({ isAuthorized: true, context: { scopes: 'read' } });
+    expect(retired.isAuthorized).toBe(false);
+  });
+
+  it('is refused everywhere once every scope it holds is retired', async () => {
+    const created = await api.create(api.newWorkspace(), { scopes: ['write'] });
+    const readOnlyPolicy = authorizerHandler(api.env({ PAT_SCOPES: 'read' }));
+
+    expect((await readOnlyPolicy(bearer(created.token))).isAuthorized).toBe(false);
+  });
+
   it('acts only as itself: its secret under another workspace or PAT id, checksum valid, is refused', async () => {
     const [a, b] = [api.newWorkspace(), api.newWorkspace()];
     const mine = await api.create(a);
@@ -188,13 +230,19 @@ describe('a credential without a known subject', () => {
 describe('a user JWT', () => {
   it('is allowed as its user, with its workspaces, whatever scopes the route needs', async () => {
     const workspaces = ['11111111-1111-4111-8111-111111111111', '22222222-2222-4222-8222-222222222222'];
-    const token = api.token(workspaces, { sub: 'alice' });
+    const exp = Math.floor(Date.now() / 1000) + 600;
+    const token = api.token(workspaces, { sub: 'alice', exp });
 
     const result = await authorize(bearer(token), 'GET /api/v1/reports');
 
     expect(result).toEqual({
       isAuthorized: true,
-      context: { tokenType: 'user', subject: 'alice', workspaces: workspaces.join(' ') },
+      context: {
+        tokenType: 'user',
+        subject: 'alice',
+        workspaces: workspaces.join(' '),
+        expiresAt: new Date(exp * 1000).toISOString(),
+      },
     });
   });
 

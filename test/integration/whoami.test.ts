@@ -93,10 +93,15 @@ const pat = {
   workspaceId: '0b0e4a4c-8f3e-4a55-9d0e-4b8f6c9e2a11',
   patId: '01936b2e-5a4f-7c3d-8e2f-1a2b3c4d5e6f',
   name: 'nightly',
-  expiresAt: '2027-01-01T00:00:00.000Z',
+  expiresAt: '2099-01-01T00:00:00.000Z',
   scopes: 'read',
 };
-const user = { tokenType: 'user', subject: 'alice', workspaces: '0b0e4a4c-8f3e-4a55-9d0e-4b8f6c9e2a11' };
+const user = {
+  tokenType: 'user',
+  subject: 'alice',
+  workspaces: '0b0e4a4c-8f3e-4a55-9d0e-4b8f6c9e2a11',
+  expiresAt: '2099-01-01T00:00:00.000Z',
+};
 const without = (context: Record<string, string>, key: string) =>
   Object.fromEntries(Object.entries(context).filter(([name]) => name !== key));
 
@@ -110,6 +115,7 @@ it.each([
   ['a PAT context whose scopes are a list, not the text the authorizer writes', { ...pat, scopes: ['read'] }],
   ['a user context without a subject', without(user, 'subject')],
   ['a user context without workspaces', without(user, 'workspaces')],
+  ['a user context without expiresAt', without(user, 'expiresAt')],
   ['a user context whose workspaces are a list', { ...user, workspaces: [user.workspaces] }],
 ])(
   'answers 401 to an event with %s: the route is reached through the credential authorizer only',
@@ -128,6 +134,43 @@ it.each([
     );
   },
 );
+
+describe('a credential API Gateway still holds an allow for, though it has expired since', () => {
+  it.each([
+    ['a PAT', pat],
+    ['a user JWT', user],
+  ])('is refused for %s with 401 invalid_token, whatever the cache says', async (_, context) => {
+    const before = sink.lines.length;
+    const expired = { ...context, expiresAt: new Date(Date.now() - 2000).toISOString() };
+
+    const result = await whoami(routeEvent('whoami', { lambdaAuthorizer: expired }));
+
+    expect(result.statusCode).toBe(401);
+    expect(result.headers['www-authenticate']).toBe(
+      'Bearer realm="pats-api", error="invalid_token", error_description="The credential expired"',
+    );
+    expect(bodyOf(result)).toEqual({ code: 'unauthorized', message: 'The credential has expired.' });
+    expect(sink.records().slice(before)).toContainEqual(
+      expect.objectContaining({ message: 'request', status: 401, reason: 'expired' }),
+    );
+  });
+
+  it('is refused when its expiry is not a date', async () => {
+    const result = await whoami(routeEvent('whoami', { lambdaAuthorizer: { ...user, expiresAt: 'never' } }));
+
+    expect(result.statusCode).toBe(401);
+  });
+
+  it('is served up to the millisecond before its expiry', async () => {
+    const result = await whoami(
+      routeEvent('whoami', {
+        lambdaAuthorizer: { ...user, expiresAt: new Date(Date.now() + 60_000).toISOString() },
+      }),
+    );
+
+    expect(result.statusCode).toBe(200);
+  });
+});
 
 it('answers the contexts the authorizer writes as they are: a PAT and a user with every field', async () => {
   const asPat = await whoami(routeEvent('whoami', { lambdaAuthorizer: pat }));

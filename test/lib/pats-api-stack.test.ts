@@ -240,6 +240,7 @@ describe('the functions', () => {
       WORKSPACE_CLAIM: 'ws',
       ROUTE_SCOPES: JSON.stringify({ 'GET /api/v1/whoami': [] }),
       PAT_LAST_USED_INTERVAL_SECONDS: '60',
+      PAT_SCOPES: 'read,deploy',
     });
   });
 

@@ -104,6 +104,29 @@ describe('with the default cache', () => {
     expect(answer.headers['cache-control']).toBe('no-store');
   });
 
+  it('refuses a JWT once it has expired, though the gateway still holds its allow', async () => {
+    const token = local.token({ sub: 'alice', workspaces: [randomUUID()], ttlSeconds: 2 });
+    expect((await api.whoami(token)).status).toBe(200);
+
+    await pause(3000);
+    const answer = await api.whoami(token);
+
+    expect(answer.status).toBe(401);
+    expect(answer.json()).toMatchObject({ code: 'unauthorized' });
+    expect(answer.headers['www-authenticate']).toContain('error="invalid_token"');
+  });
+
+  it('refuses a PAT once it has expired, though the gateway still holds its allow', async () => {
+    const created = await local.createPat(randomUUID(), new Date(Date.now() + 2000).toISOString());
+    expect((await api.whoami(created.token)).status).toBe(200);
+
+    await pause(2500);
+    const answer = await api.whoami(created.token);
+
+    expect(answer.status).toBe(401);
+    expect(answer.json()).toMatchObject({ code: 'unauthorized' });
+  });
+
   it('answers a user JWT with its subject and workspaces', async () => {
     const workspace = randomUUID();
 

@@ -33,7 +33,12 @@ const authorizerFor = (from: TestIssuer) =>
 
 /** A credential authorizer Lambda answering as told: the gateway's part is what is under test here. */
 type AuthorizerScript = ConstructorParameters<typeof GatewayCredentialAuthorizer>[0];
-const USER_CONTEXT = { tokenType: 'user', subject: 'user-1', workspaces: 'w1' } as const;
+const USER_CONTEXT = {
+  tokenType: 'user',
+  subject: 'user-1',
+  workspaces: 'w1',
+  expiresAt: '2099-01-01T00:00:00.000Z',
+} as const;
 const allowAsUser: AuthorizerScript = async () => ({ isAuthorized: true, context: USER_CONTEXT });
 
 type Reply = (event: APIGatewayProxyEventV2) => Promise<APIGatewayProxyResultV2>;

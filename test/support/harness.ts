@@ -13,7 +13,7 @@ import { patRouteDependencies } from '../../lambda/dependencies';
 import { handlerFor } from '../../lambda/http/pipeline';
 import type { HttpResult } from '../../lambda/http/responses';
 import type { PatRouteDependencies } from '../../lambda/routes/management';
-import { type RouteName, routeKey, routeNamed } from '../../lib/routes';
+import { ROUTES, type RouteName, routeKey, routeNamed, routeScopes } from '../../lib/routes';
 import { authorizerEvent, httpApiEvent, lambdaContext } from '../../local/aws-payloads';
 import { newTableName, TestDynamo } from './dynamodb';
 import { TestIssuer } from './issuer';
@@ -125,7 +125,11 @@ export function authorizerHandler(
   options: { sink?: Sink; overrides?: Partial<AuthorizerDependencies> } = {},
 ): Authorize {
   const sink = options.sink ?? new Sink();
-  const config = loadConfig(AUTHORIZER_SETTINGS, env);
+  // The route scopes the stack hands it, unless the test gives its own.
+  const config = loadConfig(AUTHORIZER_SETTINGS, {
+    ROUTE_SCOPES: JSON.stringify(routeScopes(ROUTES)),
+    ...env,
+  });
   const handler = createAuthorizerHandler(
     authorizerDependencies(config, { ...writingTo(sink, config), ...options.overrides }),
   );

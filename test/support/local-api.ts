@@ -59,9 +59,10 @@ export async function startInProcessApi(env: Record<string, string> = {}) {
      * Creates a PAT through the create use case and the API's own repository, without a request:
      * nothing is verified, so no key is fetched and the API's key caches stay cold.
      */
-    async createPat(workspaceId: string): Promise<CreatedPatView> {
+    async createPat(workspaceId: string, expiresAt?: string): Promise<CreatedPatView> {
       const deps = patRouteDependencies(api.functionConfig, { logger: silent });
-      const request = { name: 'seeded', scopes: ['read'], expiresAt: undefined };
+      // The use case takes any expiry (the API's one-hour minimum is the request's rule).
+      const request = { name: 'seeded', scopes: ['read'], expiresAt };
       return (await createPat({ workspaceId, subject: 'seeder', request }, deps)).view;
     },
     async stop() {

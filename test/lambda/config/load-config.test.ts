@@ -69,10 +69,20 @@ describe('loadConfig of every function setting', () => {
       ['a string', '"read"'],
       ['one good and one bad route', '{"GET /x": ["read"], "GET /y": "read"}'],
       ['a list holding a string and a number', '{"GET /x": ["read", 1]}'],
+      ['a method in lower case', '{"get /x": ["read"]}'],
+      ['a path alone', '{"/x": ["read"]}'],
+      ['an unknown method', '{"FETCH /x": ["read"]}'],
+      ['a scope that is no scope', '{"GET /x": ["Read"]}'],
     ])('refuses %s', (_, value) => {
       expect(problemsOf({ ...valid, ROUTE_SCOPES: value })).toEqual([
-        `ROUTE_SCOPES must be a JSON object of route keys to scope lists, e.g. {"GET /api/v1/whoami":["read"]} (got ${JSON.stringify(value)})`,
+        `ROUTE_SCOPES must be a JSON object of route keys ("GET /path" or "$default") to scope lists, e.g. {"GET /api/v1/whoami":["read"]} (got ${JSON.stringify(value)})`,
       ]);
+    });
+
+    it('takes $default and ANY, as API Gateway writes them', () => {
+      const scopes = { $default: [], 'ANY /api/v1/{proxy+}': ['write'] };
+
+      expect(load({ ...valid, ROUTE_SCOPES: JSON.stringify(scopes) }).authorizer.routeScopes).toEqual(scopes);
     });
   });
 

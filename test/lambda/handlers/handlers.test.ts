@@ -122,7 +122,12 @@ describe('lambda/handlers/whoami', () => {
     const result = await handler(
       routeEvent('whoami', {
         token: 'ignored',
-        lambdaAuthorizer: { tokenType: 'user', subject: 'user-1', workspaces: 'w1 w2' },
+        lambdaAuthorizer: {
+          tokenType: 'user',
+          subject: 'user-1',
+          workspaces: 'w1 w2',
+          expiresAt: '2099-01-01T00:00:00.000Z',
+        },
       }),
       lambdaContext(),
     );
