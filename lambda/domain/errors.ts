@@ -181,6 +181,26 @@ export class LimitExceededError extends ApiError {
   }
 }
 
+/** A PAT past its expiry cannot be rotated into a working one: create a new PAT instead. */
+export class PatExpiredError extends FixedError {
+  readonly statusCode = 409;
+  readonly code = 'pat_expired';
+  constructor() {
+    super('This personal access token has expired and cannot be rotated: create a new one.');
+  }
+}
+
+/** Every scope of the PAT is one the policy no longer allows: its successor could do nothing. */
+export class ScopesRetiredError extends FixedError {
+  readonly statusCode = 409;
+  readonly code = 'scopes_retired';
+  constructor() {
+    super(
+      'Every scope of this personal access token has been retired: create a new one with current scopes.',
+    );
+  }
+}
+
 /** A dependency (the issuer's keys, DynamoDB) is unavailable; the client may retry. */
 export class ServiceUnavailableError extends ApiError {
   readonly statusCode = 503;

@@ -1,5 +1,5 @@
 import type { AuditEvent } from './audit';
-import { PatNotFoundError } from './errors';
+import { PatExpiredError, PatNotFoundError, ScopesRetiredError } from './errors';
 import { type MintingDependencies, mintPat } from './mint-pat';
 import { type CreatedPatView, type PatRecord, toPatView } from './pat';
 import { DAY_MS, MIN_LIFETIME_MS, type PatPolicy } from './pat-policy';
@@ -28,9 +28,14 @@ export async function rotatePat(
   const old = await deps.repository.findById(input.workspaceId, input.patId);
   if (old === undefined) throw new PatNotFoundError();
   const now = deps.clock.now();
+  // Rotation must not revive a PAT that has stopped working, nor carry over a retired scope. A PAT
+  // from before expiries were required has none, and may be rotated into one that has.
+  if (old.expiresAt !== undefined && !(Date.parse(old.expiresAt) > now)) throw new PatExpiredError();
+  const scopes = old.scopes.filter((scope) => deps.policy.scopes.includes(scope));
+  if (scopes.length === 0) throw new ScopesRetiredError();
   const expiresAt = input.request.expiresAt ?? new Date(now + keptLifetimeMs(old, deps.policy)).toISOString();
   const { item, token } = mintPat(
-    { workspaceId: old.workspaceId, name: old.name, scopes: old.scopes, expiresAt, createdBy: input.subject },
+    { workspaceId: old.workspaceId, name: old.name, scopes, expiresAt, createdBy: input.subject },
     now,
     deps,
   );

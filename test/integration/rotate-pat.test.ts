@@ -3,7 +3,7 @@ import { DynamoDbPatRepository } from '../../lambda/adapters/pat-repository';
 import type { PatRepository } from '../../lambda/domain/ports';
 import { bodyOf, routeEvent, routeHandler } from '../support/harness';
 import { type CreatedPat, type PatApi, startPatApi } from '../support/pat-api';
-import { legacyPatItem } from '../support/pats';
+import { formattedPatItem, legacyPatItem } from '../support/pats';
 
 /** `POST /api/v1/pats/{id}/rotate`, through its production handler and DynamoDB Local. */
 let api: PatApi;
@@ -59,6 +59,51 @@ it('gives the successor of a PAT without an expiry the maximum lifetime', async 
   const { data } = await rotate(workspace, item.id);
 
   expect(Date.parse(data?.expiresAt ?? '') - Date.parse(data?.createdAt ?? '')).toBe(365 * DAY);
+});
+
+describe('a PAT that has stopped working', () => {
+  it('cannot be rotated once expired: 409 pat_expired, and nothing is written', async () => {
+    const workspace = api.newWorkspace();
+    const { item } = formattedPatItem(workspace, { expiresAt: '2020-01-01T00:00:00.000Z' });
+    await api.dynamo.put(api.tableName, item);
+
+    const { result } = await rotate(workspace, item.id);
+
+    expect(result.statusCode).toBe(409);
+    expect(bodyOf(result)).toEqual({
+      code: 'pat_expired',
+      message: 'This personal access token has expired and cannot be rotated: create a new one.',
+    });
+    expect((await api.call('getPat', { workspace, id: item.id })).statusCode).toBe(200);
+    expect(bodyOf<{ data: unknown[] }>(await api.call('listPats', { workspace })).data).toHaveLength(1);
+  });
+
+  it('keeps only the scopes the policy still allows', async () => {
+    const workspace = api.newWorkspace();
+    const old = await api.create(workspace, { scopes: ['read', 'write'] });
+    const readOnly = routeHandler('rotatePat', api.env({ PAT_SCOPES: 'read' }));
+
+    const result = await readOnly(
+      routeEvent('rotatePat', { workspace, id: old.id, token: api.token([workspace]) }),
+    );
+
+    expect(result.statusCode).toBe(201);
+    expect(bodyOf<{ data: CreatedPat }>(result).data.scopes).toEqual(['read']);
+  });
+
+  it('cannot be rotated once every scope it holds is retired: 409 scopes_retired', async () => {
+    const workspace = api.newWorkspace();
+    const old = await api.create(workspace, { scopes: ['write'] });
+    const readOnly = routeHandler('rotatePat', api.env({ PAT_SCOPES: 'read' }));
+
+    const result = await readOnly(
+      routeEvent('rotatePat', { workspace, id: old.id, token: api.token([workspace]) }),
+    );
+
+    expect(result.statusCode).toBe(409);
+    expect(bodyOf(result)).toMatchObject({ code: 'scopes_retired' });
+    expect((await api.call('getPat', { workspace, id: old.id })).statusCode).toBe(200);
+  });
 });
 
 it('uses no slot of the workspace limit', async () => {
