@@ -8,11 +8,12 @@ import {
   GetCommand,
   QueryCommand,
   TransactWriteCommand,
+  UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { createDocumentClient } from '../../lambda/adapters/dynamodb-client';
 import { JsonLogger } from '../../lambda/adapters/json-logger';
 import { jwtAuthenticatorFor } from '../../lambda/adapters/jwt-authenticator';
-import { countUp, getPat, listPats, putNewPat } from '../../lambda/adapters/pat-commands';
+import { countUp, getPat, listPats, putNewPat, setExactCount } from '../../lambda/adapters/pat-commands';
 import { DynamoDbPatRepository } from '../../lambda/adapters/pat-repository';
 import { CREDENTIAL_PROJECTION, READABLE_PAT_PROJECTION } from '../../lambda/adapters/pats-table-schema';
 import { authorizerDependencies } from '../../lambda/authorizer/dependencies';
@@ -101,6 +102,8 @@ export async function warmCases(backends: BenchBackends, n: number) {
       world,
     );
     const rawWorkspace = randomUUID();
+    // The repository's first write to a workspace takes an exact count; the baseline starts counted.
+    await client.send(new UpdateCommand(setExactCount(BENCH_TABLE, rawWorkspace, 0, undefined)));
     const [sample] = backends.seeded;
     const item = (): NewPatItem => ({
       workspaceId: rawWorkspace,

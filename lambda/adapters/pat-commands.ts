@@ -33,26 +33,19 @@ export const listPats = (
   workspaceId: string,
   limit: number,
   afterId?: string | undefined,
-) => ({
-  TableName: tableName,
-  // Only ids in the UUID range: the workspace's counter item is not a PAT.
-  KeyConditionExpression: '#workspace = :workspace AND #id BETWEEN :lowest AND :highest',
-  ExpressionAttributeNames: {
-    '#workspace': 'workspaceId',
-    '#id': 'id',
-    ...READABLE_PAT_PROJECTION.ExpressionAttributeNames,
-  },
-  ExpressionAttributeValues: {
-    ':workspace': workspaceId,
-    ':lowest': PAT_ID_RANGE.lowest,
-    ':highest': PAT_ID_RANGE.highest,
-  },
-  ProjectionExpression: READABLE_PAT_PROJECTION.ProjectionExpression,
-  ScanIndexForward: false,
-  ConsistentRead: true,
-  Limit: limit + 1,
-  ...(afterId !== undefined ? { ExclusiveStartKey: { workspaceId, id: afterId } } : {}),
-});
+) => {
+  const range = patRange(tableName, workspaceId, afterId);
+  return {
+    ...range,
+    ExpressionAttributeNames: {
+      ...range.ExpressionAttributeNames,
+      ...READABLE_PAT_PROJECTION.ExpressionAttributeNames,
+    },
+    ProjectionExpression: READABLE_PAT_PROJECTION.ProjectionExpression,
+    ScanIndexForward: false,
+    Limit: limit + 1,
+  };
+};
 
 /** A new PAT, on condition its id is new. */
 export const putNewPat = (tableName: string, item: NewPatItem) => ({
@@ -68,25 +61,114 @@ export const deleteExistingPat = (tableName: string, key: Key) => ({
   ConditionExpression: 'attribute_exists(id)',
 });
 
-/** One more PAT in the workspace, on condition it holds fewer than `max`. */
+const COUNTER_NAMES = {
+  '#count': WORKSPACE_COUNTER.countAttribute,
+  '#exact': WORKSPACE_COUNTER.exactAttribute,
+} as const;
+const counterKey = (workspaceId: string) => ({ workspaceId, id: WORKSPACE_COUNTER.id });
+
+/** One more PAT in the workspace, on condition the count is exact and below `max`. */
 export const countUp = (tableName: string, workspaceId: string, max: number) => ({
   TableName: tableName,
-  Key: { workspaceId, id: WORKSPACE_COUNTER.id },
-  UpdateExpression: 'SET #count = if_not_exists(#count, :zero) + :one',
-  ConditionExpression: 'attribute_not_exists(#count) OR #count < :max',
-  ExpressionAttributeNames: { '#count': WORKSPACE_COUNTER.countAttribute },
-  ExpressionAttributeValues: { ':zero': 0, ':one': 1, ':max': max },
+  Key: counterKey(workspaceId),
+  UpdateExpression: 'SET #count = #count + :one',
+  ConditionExpression: '#exact = :true AND #count < :max',
+  ExpressionAttributeNames: COUNTER_NAMES,
+  ExpressionAttributeValues: { ':one': 1, ':true': true, ':max': max },
 });
 
-/** One PAT fewer, on condition the counter has one to take back. */
+/** One PAT fewer, on condition the count is exact and has one to take back. */
 export const countDown = (tableName: string, workspaceId: string) => ({
   TableName: tableName,
-  Key: { workspaceId, id: WORKSPACE_COUNTER.id },
+  Key: counterKey(workspaceId),
   UpdateExpression: 'SET #count = #count - :one',
-  ConditionExpression: '#count > :zero',
-  ExpressionAttributeNames: { '#count': WORKSPACE_COUNTER.countAttribute },
-  ExpressionAttributeValues: { ':zero': 0, ':one': 1 },
+  ConditionExpression: '#exact = :true AND #count > :zero',
+  ExpressionAttributeNames: COUNTER_NAMES,
+  ExpressionAttributeValues: { ':one': 1, ':true': true, ':zero': 0 },
 });
+
+/** The counter item, strongly consistent. */
+export const getCounter = (tableName: string, workspaceId: string) => ({
+  TableName: tableName,
+  Key: counterKey(workspaceId),
+  ConsistentRead: true,
+  ProjectionExpression: '#count, #exact',
+  ExpressionAttributeNames: COUNTER_NAMES,
+});
+
+/**
+ * The count taken from the items, marked exact, on condition the counter still holds what was read
+ * before the items were counted (`seen`, `undefined` when there was no count).
+ */
+export const setExactCount = (
+  tableName: string,
+  workspaceId: string,
+  count: number,
+  seen: number | undefined,
+) => ({
+  TableName: tableName,
+  Key: counterKey(workspaceId),
+  UpdateExpression: 'SET #count = :count, #exact = :true',
+  ConditionExpression: `${seen === undefined ? 'attribute_not_exists(#count)' : '#count = :seen'} AND attribute_not_exists(#exact)`,
+  ExpressionAttributeNames: COUNTER_NAMES,
+  ExpressionAttributeValues: {
+    ':count': count,
+    ':true': true,
+    ...(seen === undefined ? {} : { ':seen': seen }),
+  },
+});
+
+/** The ids of a workspace's PATs, a page at a time (to count them). */
+export const listPatIds = (tableName: string, workspaceId: string, startId?: string | undefined) => ({
+  ...patRange(tableName, workspaceId, startId),
+  ProjectionExpression: '#id',
+});
+
+/** The workspace's PATs that expired at or before `now`, a page at a time. */
+export const listExpiredPats = (
+  tableName: string,
+  workspaceId: string,
+  now: string,
+  startId?: string | undefined,
+) => {
+  const range = patRange(tableName, workspaceId, startId);
+  return {
+    ...range,
+    ExpressionAttributeNames: {
+      ...range.ExpressionAttributeNames,
+      ...READABLE_PAT_PROJECTION.ExpressionAttributeNames,
+      '#expires': 'expiresAt',
+    },
+    ExpressionAttributeValues: { ...range.ExpressionAttributeValues, ':now': now },
+    ProjectionExpression: READABLE_PAT_PROJECTION.ProjectionExpression,
+    FilterExpression: '#expires <= :now',
+  };
+};
+
+/** The delete of an expired PAT, on condition it is still the one read (same expiry). */
+export const deleteExpiredPat = (tableName: string, key: Key, expiresAt: string) => ({
+  TableName: tableName,
+  Key: { workspaceId: key.workspaceId, id: key.id },
+  ConditionExpression: 'attribute_exists(id) AND #expiresAt = :expiresAt',
+  ExpressionAttributeNames: { '#expiresAt': 'expiresAt' },
+  ExpressionAttributeValues: { ':expiresAt': expiresAt },
+});
+
+/** A strongly consistent Query of the workspace's PATs: ids in the UUID range, so never the counter. */
+function patRange(tableName: string, workspaceId: string, startId: string | undefined) {
+  return {
+    TableName: tableName,
+    KeyConditionExpression: '#workspace = :workspace AND #id BETWEEN :lowest AND :highest',
+    ExpressionAttributeNames: { '#workspace': 'workspaceId', '#id': 'id' },
+    ExpressionAttributeValues: {
+      ':workspace': workspaceId,
+      ':lowest': PAT_ID_RANGE.lowest,
+      ':highest': PAT_ID_RANGE.highest,
+    },
+    ConsistentRead: true,
+    ...(startId !== undefined ? { ExclusiveStartKey: { workspaceId, id: startId } } : {}),
+  };
+}
 
 /**
  * `lastUsedAt` = `now` unless another instance wrote it at or after `notBefore` (once per interval

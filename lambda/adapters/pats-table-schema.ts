@@ -35,12 +35,24 @@ export const READABLE_PAT_ATTRIBUTES = [
 export const PAT_ATTRIBUTES = [...READABLE_PAT_ATTRIBUTES, 'tokenHash'] as const;
 
 /**
- * Each workspace has one more item beside its PATs: the number of PATs it holds, which the create
- * transaction checks and increments, so the per-workspace limit holds exactly under concurrent
- * creates. Its sort key cannot be a UUID, so no PAT route can ever read or write it, and the list
- * never sees it (see `PAT_ID_RANGE`).
+ * Each workspace has one more item beside its PATs: the number of PAT items it holds, which every
+ * create and revoke changes in its own transaction, so the limit holds exactly under concurrency.
+ * `exact` marks a count taken from the items themselves (docs/architecture.md, "The limit"): every
+ * write that changes the count requires it. Its sort key is no UUID, so the list never sees it.
  */
-export const WORKSPACE_COUNTER = { id: '#pat-count', countAttribute: 'patCount' } as const;
+export const WORKSPACE_COUNTER = {
+  id: '#pat-count',
+  countAttribute: 'patCount',
+  exactAttribute: 'exact',
+} as const;
+
+/** The attributes of the counter item. */
+export const COUNTER_ATTRIBUTES = [
+  'workspaceId',
+  'id',
+  WORKSPACE_COUNTER.countAttribute,
+  WORKSPACE_COUNTER.exactAttribute,
+] as const;
 
 /** Every PAT id lies in this range of the sort key, and the counter's `#` sorts below it. */
 export const PAT_ID_RANGE = {

@@ -38,9 +38,14 @@ export async function createPat(
     now,
     deps,
   );
-  if ((await deps.repository.create(item, deps.policy.maxPerWorkspace)) === 'limit_exceeded') {
-    throw new LimitExceededError(deps.policy.maxPerWorkspace);
+  const max = deps.policy.maxPerWorkspace;
+  let outcome = await deps.repository.create(item, max);
+  // Expired PATs never block a workspace: at the limit, they make room first.
+  if (outcome === 'limit_exceeded') {
+    const removed = await deps.repository.removeExpired(input.workspaceId, new Date(now).toISOString());
+    if (removed.length > 0) outcome = await deps.repository.create(item, max);
   }
+  if (outcome === 'limit_exceeded') throw new LimitExceededError(max);
   return {
     view: { ...toPatView(item), token },
     audit: {

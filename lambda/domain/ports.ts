@@ -31,6 +31,8 @@ export interface PatRepository {
   delete(workspaceId: string, id: string): Promise<PatRecord | undefined>;
   /** In one transaction: stores `replacement` and deletes `old`, on condition `old` still exists. */
   replace(old: PatRecord, replacement: NewPatItem): Promise<'replaced' | 'not_found'>;
+  /** Deletes the workspace's PATs expired at `now` (RFC 3339), freeing their slots; returns them. */
+  removeExpired(workspaceId: string, now: string): Promise<PatRecord[]>;
 }
 
 /** The parts of the environment a use case may not take from the global scope. */

@@ -10,8 +10,9 @@ export const createPatRoute = managementRoute({
   method: 'POST',
   path: '/api/v1/pats',
   summary: 'POST /api/v1/pats: create a PAT, its token shown once',
-  // One transaction: the PAT itself, and the workspace's counter.
-  table: [GRANTS.putPat, GRANTS.countPats],
+  // One transaction: the PAT itself and the workspace's counter; at the limit, the removal of
+  // expired PATs; a count not yet exact is taken from the PATs first.
+  table: [GRANTS.putPat, GRANTS.countPats, GRANTS.readCount, GRANTS.queryPats, GRANTS.deletePat],
   body: 'required',
   concurrencyWeight: 5,
   samples: [{ status: 201, body: { name: 'CI deploy', scopes: ['read'] } }],

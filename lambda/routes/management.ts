@@ -1,5 +1,5 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import { PAT_ATTRIBUTES, READABLE_PAT_ATTRIBUTES, WORKSPACE_COUNTER } from '../adapters/pats-table-schema';
+import { COUNTER_ATTRIBUTES, PAT_ATTRIBUTES, READABLE_PAT_ATTRIBUTES } from '../adapters/pats-table-schema';
 import { MANAGEMENT_SETTINGS } from '../config/schema';
 import type { PatPolicy } from '../domain/pat-policy';
 import type { PatRepository, Principal, RandomBytes } from '../domain/ports';
@@ -82,9 +82,7 @@ export const GRANTS = {
   /** A new PAT. */
   putPat: { actions: ['dynamodb:PutItem'], attributes: PAT_ATTRIBUTES },
   deletePat: { actions: ['dynamodb:DeleteItem'] },
-  /** The workspace's counter, which keeps its limit exact. */
-  countPats: {
-    actions: ['dynamodb:UpdateItem'],
-    attributes: ['workspaceId', 'id', WORKSPACE_COUNTER.countAttribute],
-  },
+  /** The workspace's counter, which keeps its limit exact, and made exact from the PATs' ids. */
+  countPats: { actions: ['dynamodb:UpdateItem'], attributes: COUNTER_ATTRIBUTES },
+  readCount: { actions: ['dynamodb:GetItem'], attributes: COUNTER_ATTRIBUTES, reads: true },
 } as const satisfies Record<string, TableGrant>;

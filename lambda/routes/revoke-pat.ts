@@ -9,8 +9,9 @@ export const revokePatRoute = managementRoute({
   method: 'DELETE',
   path: '/api/v1/pats/{id}',
   summary: 'DELETE /api/v1/pats/{id}: revoke a PAT',
-  // Read first (the audit line names what was revoked), then one transaction: delete, free the slot.
-  table: [GRANTS.readPat, GRANTS.deletePat, GRANTS.countPats],
+  // Read first (the audit line names what was revoked), then one transaction: delete, free the
+  // slot; a count not yet exact is taken from the PATs first.
+  table: [GRANTS.readPat, GRANTS.deletePat, GRANTS.countPats, GRANTS.readCount, GRANTS.queryPats],
   concurrencyWeight: 5,
   samples: [
     { status: 204, pat: 'revocable' },

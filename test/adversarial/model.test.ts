@@ -183,7 +183,14 @@ const commands = fc.commands(
         fc.string({ unit: 'grapheme', minLength: 1, maxLength: 20 }),
         fc.subarray(['read', 'write'], { minLength: 1 }),
       )
-      .filter(([name]) => name.trim() !== '' && !/\p{Cc}/u.test(name) && name.isWellFormed())
+      // Names the contract accepts: no control, format or separator character, something visible.
+      .filter(
+        ([name]) =>
+          name.trim() !== '' &&
+          !/[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/u.test(name) &&
+          name.isWellFormed() &&
+          /[^\p{Z}\p{C}]/u.test(name),
+      )
       .map(([name, scopes]) => new CreateCommand(name, scopes)),
     fc.integer({ min: 1, max: 3 }).map((limit) => new ListCommand(limit)),
     pick.map((target) => new GetCommand(target)),

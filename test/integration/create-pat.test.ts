@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { parsePatToken } from '../../lambda/domain/token-format';
 import { bodyOf, routeEvent, routeHandler } from '../support/harness';
 import { type PatApi, startPatApi } from '../support/pat-api';
@@ -183,6 +183,56 @@ it('holds the per-workspace limit: one more is 409 limit_exceeded, and a revoke 
   expect(refused.statusCode).toBe(409);
   expect(bodyOf(refused)).toMatchObject({ code: 'limit_exceeded' });
   expect(accepted.statusCode).toBe(201);
+});
+
+it('never lets expired PATs block a workspace: at the limit, they are removed to make room', async () => {
+  const workspace = api.newWorkspace();
+  const [expired, live, other] = [
+    await api.create(workspace),
+    await api.create(workspace),
+    await api.create(workspace),
+  ];
+  // Time passes for one of them (its expiry is the truth, however it came to be in the past).
+  await api.dynamo.client.send(
+    new UpdateCommand({
+      TableName: api.tableName,
+      Key: { workspaceId: workspace, id: expired.id },
+      UpdateExpression: 'SET expiresAt = :past',
+      ExpressionAttributeValues: { ':past': new Date(Date.now() - 1000).toISOString() },
+    }),
+  );
+
+  const accepted = await api.call('createPat', { workspace, body: { name: 'room made', scopes: ['read'] } });
+  const refused = await api.call('createPat', { workspace, body: { name: 'no room', scopes: ['read'] } });
+
+  expect(accepted.statusCode).toBe(201);
+  expect(refused.statusCode).toBe(409);
+  expect(await storedItem(workspace, expired.id)).toBeUndefined();
+  expect(await storedItem(workspace, live.id)).toBeDefined();
+  expect(await storedItem(workspace, other.id)).toBeDefined();
+});
+
+it('lists an expired PAT until a create needs its slot', async () => {
+  const workspace = api.newWorkspace();
+  const expired = await api.create(workspace);
+  await api.dynamo.client.send(
+    new UpdateCommand({
+      TableName: api.tableName,
+      Key: { workspaceId: workspace, id: expired.id },
+      UpdateExpression: 'SET expiresAt = :past',
+      ExpressionAttributeValues: { ':past': '2020-01-01T00:00:00.000Z' },
+    }),
+  );
+
+  const listed = bodyOf<{ data: Array<{ id: string; expiresAt: string }> }>(
+    await api.call('listPats', { workspace }),
+  );
+  await api.create(workspace);
+
+  expect(listed.data).toEqual([
+    expect.objectContaining({ id: expired.id, expiresAt: '2020-01-01T00:00:00.000Z' }),
+  ]);
+  expect(await storedItem(workspace, expired.id)).toBeDefined();
 });
 
 it('holds the limit exactly under concurrent creates', async () => {

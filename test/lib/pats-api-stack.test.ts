@@ -50,9 +50,15 @@ const readCondition = {
 const writtenOnly = {
   StringEqualsIfExists: { 'dynamodb:ReturnValues': 'NONE' },
 };
+const COUNTER = ['workspaceId', 'id', 'patCount', 'exact'];
 const counterCondition = {
-  'ForAllValues:StringEquals': { 'dynamodb:Attributes': ['workspaceId', 'id', 'patCount'] },
+  'ForAllValues:StringEquals': { 'dynamodb:Attributes': COUNTER },
   ...writtenOnly,
+};
+/** The counter read, to tell a full workspace from a count not yet exact. */
+const counterReadCondition = {
+  'ForAllValues:StringEquals': { 'dynamodb:Attributes': COUNTER },
+  StringEqualsIfExists: { 'dynamodb:Select': 'SPECIFIC_ATTRIBUTES' },
 };
 const writeCondition = {
   'ForAllValues:StringEquals': { 'dynamodb:Attributes': [...READABLE, 'tokenHash'] },
@@ -252,6 +258,10 @@ describe('the functions', () => {
       [
         { Action: 'dynamodb:PutItem', Condition: writeCondition },
         { Action: 'dynamodb:UpdateItem', Condition: counterCondition },
+        { Action: 'dynamodb:GetItem', Condition: counterReadCondition },
+        // At the limit, expired PATs are found and removed; a count not yet exact is taken.
+        { Action: 'dynamodb:Query', Condition: readCondition },
+        { Action: 'dynamodb:DeleteItem', Condition: writtenOnly },
       ],
     ],
     [
@@ -260,6 +270,8 @@ describe('the functions', () => {
         { Action: 'dynamodb:GetItem', Condition: readCondition },
         { Action: 'dynamodb:DeleteItem', Condition: writtenOnly },
         { Action: 'dynamodb:UpdateItem', Condition: counterCondition },
+        { Action: 'dynamodb:GetItem', Condition: counterReadCondition },
+        { Action: 'dynamodb:Query', Condition: readCondition },
       ],
     ],
     [

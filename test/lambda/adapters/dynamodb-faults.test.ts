@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { createDocumentClient, dynamoDbTimeBudgetMs } from '../../../lambda/adapters/dynamodb-client';
 import { DynamoDbPatCredentials } from '../../../lambda/adapters/pat-credentials';
 import { DynamoDbPatRepository } from '../../../lambda/adapters/pat-repository';
+import { WORKSPACE_COUNTER } from '../../../lambda/adapters/pats-table-schema';
 import { type DynamoDbSettings, loadConfig } from '../../../lambda/config';
 import { MANAGEMENT_SETTINGS } from '../../../lambda/config/schema';
 import { ServiceUnavailableError } from '../../../lambda/domain/errors';
@@ -222,9 +223,21 @@ describe('reads', () => {
   });
 });
 
+/** A workspace whose PAT count is already exact, so a write is one transaction. */
+async function countedWorkspace(): Promise<string> {
+  const workspaceId = randomUUID();
+  await dynamo.put(tableName, {
+    workspaceId,
+    id: WORKSPACE_COUNTER.id,
+    [WORKSPACE_COUNTER.countAttribute]: 0,
+    [WORKSPACE_COUNTER.exactAttribute]: true,
+  });
+  return workspaceId;
+}
+
 describe('writes', () => {
   it('store a PAT once when the response to the transaction is lost after it was applied', async () => {
-    const workspaceId = randomUUID();
+    const workspaceId = await countedWorkspace();
     const item = newItem(workspaceId);
     proxy.inject('apply-then-hang', { operation: 'TransactWriteItems', times: 1 });
 
@@ -244,7 +257,7 @@ describe('writes', () => {
   });
 
   it('store nothing, and answer 503, when every attempt of the transaction is throttled', async () => {
-    const workspaceId = randomUUID();
+    const workspaceId = await countedWorkspace();
     proxy.inject('throttle', { operation: 'TransactWriteItems' });
 
     const { outcome, elapsedMs } = await timed(() => repository.create(newItem(workspaceId), 10));
@@ -257,7 +270,7 @@ describe('writes', () => {
   });
 
   it('store the PAT once when a throttled transaction succeeds on retry', async () => {
-    const workspaceId = randomUUID();
+    const workspaceId = await countedWorkspace();
     proxy.inject('throttle', { operation: 'TransactWriteItems', times: 2 });
 
     await expect(repository.create(newItem(workspaceId), 10)).resolves.toBe('created');
@@ -266,7 +279,7 @@ describe('writes', () => {
   });
 
   it('try a transaction again when it conflicted with another, then succeed', async () => {
-    const workspaceId = randomUUID();
+    const workspaceId = await countedWorkspace();
     proxy.inject('transaction-conflict', { operation: 'TransactWriteItems', times: 2 });
 
     await expect(repository.create(newItem(workspaceId), 10)).resolves.toBe('created');
@@ -276,7 +289,7 @@ describe('writes', () => {
   });
 
   it('answer 503 when the conflicts outlast the attempts, having stored nothing', async () => {
-    const workspaceId = randomUUID();
+    const workspaceId = await countedWorkspace();
     proxy.inject('transaction-conflict', { operation: 'TransactWriteItems' });
 
     const outcome = await repository.create(newItem(workspaceId), 10).catch((error: unknown) => error);
@@ -305,7 +318,7 @@ describe('writes', () => {
   });
 
   it('answer 503, not "already written", when the lastUsedAt update is throttled', async () => {
-    const workspaceId = randomUUID();
+    const workspaceId = await countedWorkspace();
     const item = newItem(workspaceId);
     await direct.create(item, 10);
     proxy.inject('throttle', { operation: 'UpdateItem' });
@@ -323,7 +336,7 @@ describe('writes', () => {
   });
 
   it('delete a PAT once when the response to the revoke is lost after it was applied', async () => {
-    const workspaceId = randomUUID();
+    const workspaceId = await countedWorkspace();
     const item = newItem(workspaceId);
     await direct.create(item, 10);
     proxy.inject('apply-then-hang', { operation: 'TransactWriteItems', times: 1 });

@@ -164,16 +164,102 @@ describe('delete', () => {
     expect(await repository.delete(workspaceId, item.id)).toBeUndefined();
   });
 
-  it('deletes a PAT stored before the counter existed, leaving the counter alone', async () => {
+  it('deletes a PAT stored before the counter existed, counting the workspace first', async () => {
     const workspaceId = randomUUID();
-    const { item } = legacyPatItem(workspaceId);
-    await dynamo.put(tableName, item);
+    const [first, second] = [legacyPatItem(workspaceId).item, legacyPatItem(workspaceId).item];
+    await dynamo.put(tableName, first);
+    await dynamo.put(tableName, second);
 
-    const deleted = await repository.delete(workspaceId, item.id);
+    const deleted = await repository.delete(workspaceId, first.id);
 
-    expect(deleted?.id).toBe(item.id);
-    expect(await repository.findById(workspaceId, item.id)).toBeUndefined();
-    expect(await countOf(workspaceId)).toBeUndefined();
+    expect(deleted?.id).toBe(first.id);
+    expect(await repository.findById(workspaceId, first.id)).toBeUndefined();
+    expect(await countOf(workspaceId)).toBe(1);
+  });
+});
+
+describe('the count of PATs stored without it', () => {
+  const counter = (workspaceId: string, count: number) =>
+    dynamo.put(tableName, {
+      workspaceId,
+      id: WORKSPACE_COUNTER.id,
+      [WORKSPACE_COUNTER.countAttribute]: count,
+    });
+
+  it('counts PATs stored before the counter existed towards the limit', async () => {
+    const workspaceId = randomUUID();
+    for (let i = 0; i < 3; i += 1) await dynamo.put(tableName, legacyPatItem(workspaceId).item);
+
+    const outcomes = [
+      await repository.create(newItem(workspaceId), 4),
+      await repository.create(newItem(workspaceId), 4),
+    ];
+
+    expect(outcomes).toEqual(['created', 'limit_exceeded']);
+    expect(await countOf(workspaceId)).toBe(4);
+  });
+
+  it('corrects a count that drifted below the PATs stored (an earlier version) before the next write', async () => {
+    const workspaceId = randomUUID();
+    for (let i = 0; i < 5; i += 1) await dynamo.put(tableName, legacyPatItem(workspaceId).item);
+    await counter(workspaceId, 1);
+
+    expect(await repository.create(newItem(workspaceId), 5)).toBe('limit_exceeded');
+    expect(await countOf(workspaceId)).toBe(5);
+  });
+
+  it('corrects a count that drifted above the PATs stored, freeing the slots', async () => {
+    const workspaceId = randomUUID();
+    await counter(workspaceId, 7);
+
+    expect(await repository.create(newItem(workspaceId), 5)).toBe('created');
+    expect(await countOf(workspaceId)).toBe(1);
+  });
+
+  it('counts once under concurrent writes: the limit holds exactly', async () => {
+    const workspaceId = randomUUID();
+    for (let i = 0; i < 2; i += 1) await dynamo.put(tableName, legacyPatItem(workspaceId).item);
+
+    const outcomes = await Promise.all(
+      Array.from({ length: 12 }, () => repository.create(newItem(workspaceId), 6)),
+    );
+
+    expect(outcomes.filter((outcome) => outcome === 'created')).toHaveLength(4);
+    expect((await repository.list(workspaceId, { limit: 100 })).records).toHaveLength(6);
+    expect(await countOf(workspaceId)).toBe(6);
+  });
+});
+
+describe('removeExpired', () => {
+  it('deletes the PATs expired at the time given, freeing their slots, and returns them', async () => {
+    const workspaceId = randomUUID();
+    const expired = newItem(workspaceId, { expiresAt: '2026-01-01T00:00:00.000Z' });
+    const live = newItem(workspaceId, { expiresAt: '2026-06-01T00:00:00.000Z' });
+    // Stored before the counter existed, without an expiry: never removed as expired.
+    await dynamo.put(tableName, legacyPatItem(workspaceId).item);
+    await repository.create(expired, 10);
+    await repository.create(live, 10);
+
+    const removed = await repository.removeExpired(workspaceId, '2026-03-01T00:00:00.000Z');
+
+    expect(removed.map((record) => record.id)).toEqual([expired.id]);
+    expect(await repository.findById(workspaceId, expired.id)).toBeUndefined();
+    expect(await repository.findById(workspaceId, live.id)).toBeDefined();
+    expect(await countOf(workspaceId)).toBe(2);
+  });
+
+  it('removes an expired PAT once under concurrent removals', async () => {
+    const workspaceId = randomUUID();
+    await repository.create(newItem(workspaceId, { expiresAt: '2026-01-01T00:00:00.000Z' }), 10);
+    await repository.create(newItem(workspaceId, { expiresAt: '2026-06-01T00:00:00.000Z' }), 10);
+
+    const [a, b] = await Promise.all([
+      repository.removeExpired(workspaceId, '2026-03-01T00:00:00.000Z'),
+      repository.removeExpired(workspaceId, '2026-03-01T00:00:00.000Z'),
+    ]);
+
+    expect(a.length + b.length).toBe(1);
+    expect(await countOf(workspaceId)).toBe(1);
   });
 });
 
