@@ -7,7 +7,7 @@ import { FUNCTION_SETTINGS, MANAGEMENT_SETTINGS } from '../../lambda/config/sche
 import { environmentOf } from '../../lambda/config/setting';
 import { patRouteDependencies } from '../../lambda/dependencies';
 import { createPat } from '../../lambda/domain/create-pat';
-import { FUNCTIONS, ROUTES, routeKey, routeNamed } from '../../lib/routes';
+import { FUNCTIONS, ROUTES, routeKey, routeNamed, routeScopes } from '../../lib/routes';
 import { authorizerEvent, localDynamoDbClient } from '../../local/aws-payloads';
 import { DevIssuer, generateSigningKey } from '../../local/dev-issuer';
 import { ensurePatsTable } from '../../local/embedded-store';
@@ -48,6 +48,8 @@ export async function startBenchBackends() {
       jwt: { issuer: issuer.url, audiences: ['pats-api'] },
       dynamoDb: { endpoint, region: 'us-east-1' },
       patPolicy: { maxPerWorkspace: 10_000 },
+      // As the stack sets it: without it the authorizer denies every route (deny by default).
+      authorizer: { routeScopes: routeScopes(ROUTES) },
     }),
     AWS_ACCESS_KEY_ID: 'bench',
     AWS_SECRET_ACCESS_KEY: 'bench',

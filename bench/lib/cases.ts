@@ -24,7 +24,7 @@ import { environmentOf } from '../../lambda/config/setting';
 import { patRouteDependencies } from '../../lambda/dependencies';
 import type { NewPatItem } from '../../lambda/domain/pat';
 import { handlerFor } from '../../lambda/http/pipeline';
-import { ROUTES, routeNamed, routeScopes } from '../../lib/routes';
+import { routeNamed } from '../../lib/routes';
 import { lambdaContext } from '../../local/aws-payloads';
 import { DevIssuer } from '../../local/dev-issuer';
 import { sampleEvent } from '../../local/sample-events';
@@ -132,12 +132,7 @@ export async function warmCases(backends: BenchBackends, n: number) {
     );
     // The credential authorizer with a PAT: parse, one GetItem with the hash, compare, expiry.
     // lastUsedAt is written on the first use (warm-up) and not again within its interval.
-    const authorize = createAuthorizerHandler(
-      authorizerDependencies(
-        { ...config, authorizer: { ...config.authorizer, routeScopes: routeScopes(ROUTES) } },
-        { logger: silent },
-      ),
-    );
+    const authorize = createAuthorizerHandler(authorizerDependencies(config, { logger: silent }));
     const authorizerEvent = backends.authorizerEventOf(world.patToken ?? '');
     const authorizerPair = await warmPair(
       n,
