@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { DynamoDbAuditRecords } from './adapters/audit-records';
 import { createDocumentClient } from './adapters/dynamodb-client';
 import { jwtAuthenticatorFor } from './adapters/jwt-authenticator';
 import { DynamoDbPatRepository } from './adapters/pat-repository';
@@ -25,6 +26,12 @@ export function patRouteDependencies(
 ): PatRouteDependencies {
   const base = httpDependencies(config, overrides);
   const random = overrides.random ?? ((size: number) => new Uint8Array(randomBytes(size)));
+  // One client for both tables: one connection pool, one set of timeouts.
+  const calls = {
+    client: createDocumentClient(config.dynamoDb),
+    transactionAttempts: config.dynamoDb.maxAttempts,
+    onLatency: (ms: number) => base.metrics.add('DynamoDbLatency', ms),
+  };
   return {
     ...base,
     workspaceClaim: config.jwt.workspaceClaim,
@@ -34,12 +41,9 @@ export function patRouteDependencies(
     authenticator: overrides.authenticator ?? jwtAuthenticatorFor(config, base.clock),
     repository:
       overrides.repository ??
-      new DynamoDbPatRepository({
-        client: createDocumentClient(config.dynamoDb),
-        tableName: config.table.name,
-        transactionAttempts: config.dynamoDb.maxAttempts,
-        onLatency: (ms) => base.metrics.add('DynamoDbLatency', ms),
-      }),
+      new DynamoDbPatRepository({ ...calls, tableName: config.table.name, audit: config.audit }),
+    auditRecords:
+      overrides.auditRecords ?? new DynamoDbAuditRecords({ ...calls, tableName: config.audit.tableName }),
   };
 }
 

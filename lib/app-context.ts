@@ -2,7 +2,7 @@ import { RemovalPolicy } from 'aws-cdk-lib';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Node } from 'constructs';
 import type { JwtSettings, PatPolicy } from '../lambda/config';
-import { GATEWAY, JWT, PAT_POLICY } from '../lambda/config/schema';
+import { AUDIT, EXPIRY, GATEWAY, JWT, PAT_POLICY } from '../lambda/config/schema';
 import { readGroups, SettingsReader, type ValuesOf } from '../lambda/config/setting';
 import { FUNCTION_TIMEOUT_SECONDS } from './constructs/route-function';
 import { STAGES, type StageSettings, stageProblems } from './stages';
@@ -16,12 +16,24 @@ export interface AppSettings {
   readonly patPolicy: PatPolicy;
   /** CORS origins and the credential authorizer's cache (`corsAllowedOrigins`, `authorizerCacheSeconds`). */
   readonly gateway: ValuesOf<typeof GATEWAY.settings>;
+  /** How long records are kept (`auditRetentionDays`); the table name comes from the stack. */
+  readonly audit: ValuesOf<typeof AUDIT.settings>;
+  /** How long expired PATs stay listed (`patExpiredRetentionDays`). */
+  readonly expiry: ValuesOf<typeof EXPIRY.settings>;
+  /** Where `pat.expiring` is e-mailed (`notificationEmail`); none by default. */
+  readonly notificationEmail: string | undefined;
   /** Declare the variables `sam local invoke --env-vars` overrides (never for production). */
   readonly localInvoke: boolean;
 }
 
 /** The settings groups the context may set. */
-const CONTEXT_SETTINGS = { jwt: JWT, patPolicy: PAT_POLICY, gateway: GATEWAY };
+export const CONTEXT_SETTINGS = {
+  jwt: JWT,
+  patPolicy: PAT_POLICY,
+  gateway: GATEWAY,
+  audit: AUDIT,
+  expiry: EXPIRY,
+};
 
 /** A synth or deploy stopped by missing or invalid context; the message says how to fix it. */
 export class AppContextError extends Error {
@@ -66,6 +78,11 @@ export function readAppSettings(node: Node): AppSettings {
     }
   }
 
+  const notificationEmail = reader.optional('notificationEmail');
+  if (notificationEmail !== undefined && !/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(notificationEmail)) {
+    reader.problem(`notificationEmail must be an e-mail address (got "${notificationEmail}")`);
+  }
+
   const localInvoke = reader.optional('localInvoke') === 'true';
   if (localInvoke && stage?.production) {
     reader.problem('localInvoke is for `sam local invoke` only and cannot be used with a production stage');
@@ -76,7 +93,7 @@ export function readAppSettings(node: Node): AppSettings {
       `Cannot synthesize the PATs API:\n  - ${reader.problems.join('\n  - ')}\nFor example:\n  ${EXAMPLE_COMMAND}`,
     );
   }
-  return { stage, ...settings, localInvoke };
+  return { stage, ...settings, notificationEmail, localInvoke };
 }
 
 /**

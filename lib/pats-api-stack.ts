@@ -3,12 +3,17 @@ import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import type { Construct } from 'constructs';
 import { AUTHORIZER_FUNCTION } from '../lambda/authorizer/definition';
-import { JWT, PAT_POLICY } from '../lambda/config/schema';
+import { EVENTS, JWT } from '../lambda/config/schema';
 import { contextValues, environmentOf } from '../lambda/config/setting';
-import type { AppSettings } from './app-context';
+import { EXPIRY_JOB_FUNCTION } from '../lambda/expiry-job/definition';
+import { PUBLISHER_FUNCTION } from '../lambda/publisher/definition';
+import { type AppSettings, CONTEXT_SETTINGS } from './app-context';
 import { AlarmTopic } from './constructs/alarms';
 import { ApiAlarms } from './constructs/api-alarms';
+import { AuditTable } from './constructs/audit-table';
+import { ExpiryJob } from './constructs/expiry-job';
 import { PatAuthorizer } from './constructs/pat-authorizer';
+import { PatEvents } from './constructs/pat-events';
 import { PatsDashboard } from './constructs/pats-dashboard';
 import { PatsHttpApi } from './constructs/pats-http-api';
 import { PatsTable } from './constructs/pats-table';
@@ -27,7 +32,10 @@ export interface PatsApiStackProps extends StackProps {
   readonly settings: AppSettings;
 }
 
-/** Composes the table, one function per route, the HTTP API, alarms and dashboard; each concern lives in its own construct. */
+/**
+ * Composes the tables, one function per route, the HTTP API, the events and the expiry job, alarms
+ * and dashboard; each concern lives in its own construct.
+ */
 export class PatsApiStack extends Stack {
   /** Every route's function, by route name. */
   readonly functions: Readonly<Record<RouteName, IFunction>>;
@@ -58,24 +66,32 @@ export class PatsApiStack extends Stack {
       removalPolicy: stage.removalPolicy,
       deletionProtection: stage.deletionProtection,
     });
+    const { table: auditTable } = new AuditTable(this, 'Audit', {
+      removalPolicy: stage.removalPolicy,
+      deletionProtection: stage.deletionProtection,
+    });
+    const tables = { table, auditTable };
     const { topic } = new AlarmTopic(this, 'AlarmTopic', { alarmEmail: stage.alarmEmail });
+    const common = {
+      memorySize: stage.memorySize,
+      logRetention: stage.logRetention,
+      logRemovalPolicy: stage.removalPolicy,
+      alarmThresholds: stage.alarms,
+      ...(topic !== undefined ? { alarmTopic: topic } : {}),
+    };
 
     const reserved = reservedConcurrencies(stage.reservedConcurrency);
     const routeFunctions = ROUTES.map((route) => {
       const routeFunction = new RouteFunction(this, constructIdOf(route), {
         entry: entryOf(route),
         description: route.summary,
-        table,
+        ...tables,
         tableGrants: route.table,
         environment: {
-          ...contextEnvironment(route, settings, table),
+          ...contextEnvironment(route, settings, tables),
           ...samLocalEnvironment(route, settings),
         },
-        memorySize: stage.memorySize,
-        logRetention: stage.logRetention,
-        logRemovalPolicy: stage.removalPolicy,
-        alarmThresholds: stage.alarms,
-        ...(topic !== undefined ? { alarmTopic: topic } : {}),
+        ...common,
         reservedConcurrency: reserved.get(route.name),
       });
       return { route, routeFunction };
@@ -97,12 +113,28 @@ export class PatsApiStack extends Stack {
       patScopes: settings.patPolicy.scopes,
       resultsCacheTtl: Duration.seconds(settings.gateway.authorizerCacheSeconds),
       environment: authorizerSamLocal,
-      memorySize: stage.memorySize,
-      logRetention: stage.logRetention,
-      logRemovalPolicy: stage.removalPolicy,
-      alarmThresholds: stage.alarms,
-      ...(topic !== undefined ? { alarmTopic: topic } : {}),
+      ...common,
       reservedConcurrency: reserved.get(AUTHORIZER_FUNCTION.name),
+    });
+
+    const events = new PatEvents(this, 'Events', {
+      auditTable,
+      environment: {
+        ...contextEnvironment(PUBLISHER_FUNCTION, settings, tables),
+        ...samLocalEnvironment(PUBLISHER_FUNCTION, settings),
+      },
+      ...(settings.notificationEmail !== undefined ? { notificationEmail: settings.notificationEmail } : {}),
+      ...common,
+      reservedConcurrency: reserved.get(PUBLISHER_FUNCTION.name),
+    });
+    const expiryJob = new ExpiryJob(this, 'Expiry', {
+      ...tables,
+      environment: {
+        ...contextEnvironment(EXPIRY_JOB_FUNCTION, settings, tables),
+        ...samLocalEnvironment(EXPIRY_JOB_FUNCTION, settings),
+      },
+      ...common,
+      reservedConcurrency: reserved.get(EXPIRY_JOB_FUNCTION.name),
     });
 
     const http = new PatsHttpApi(this, 'Http', {
@@ -125,12 +157,21 @@ export class PatsApiStack extends Stack {
     });
 
     const { dashboard } = new PatsDashboard(this, 'Dashboard', {
-      functions: { ...this.functions, authorizer: this.patAuthorizer.function },
+      functions: {
+        ...this.functions,
+        authorizer: this.patAuthorizer.function,
+        publisher: events.publisher.function,
+        expiryJob: expiryJob.job.function,
+      },
       api: http.api,
       table,
       alarms: [
         ...routeFunctions.flatMap(({ routeFunction }) => routeFunction.alarms),
         ...this.patAuthorizer.routeFunction.alarms,
+        ...events.publisher.alarms,
+        ...events.alarms,
+        ...expiryJob.job.alarms,
+        ...expiryJob.alarms,
         ...apiAlarms.alarms,
       ],
       dashboardName: `${this.stackName}`,
@@ -140,6 +181,14 @@ export class PatsApiStack extends Stack {
     new CfnOutput(this, 'TableName', {
       value: table.tableName,
       description: 'DynamoDB table holding the PATs',
+    });
+    new CfnOutput(this, 'AuditTableName', {
+      value: auditTable.tableName,
+      description: 'DynamoDB table holding the audit records',
+    });
+    new CfnOutput(this, 'EventBusName', {
+      value: events.bus.eventBusName,
+      description: 'EventBridge bus of the audit records (source pats-api)',
     });
     for (const { route, routeFunction } of routeFunctions) {
       new CfnOutput(this, `${constructIdOf(route)}FunctionName`, {
@@ -151,6 +200,14 @@ export class PatsApiStack extends Stack {
       value: this.patAuthorizer.function.functionName,
       description: 'Credential authorizer function (for logs and sam local invoke)',
     });
+    new CfnOutput(this, 'PublisherFunctionName', {
+      value: events.publisher.function.functionName,
+      description: 'Publisher function (for logs and sam local invoke)',
+    });
+    new CfnOutput(this, 'ExpiryJobFunctionName', {
+      value: expiryJob.job.function.functionName,
+      description: 'Expiry job function (for logs and sam local invoke)',
+    });
     new CfnOutput(this, 'DashboardName', {
       value: dashboard.dashboardName,
       description: 'CloudWatch dashboard',
@@ -159,17 +216,19 @@ export class PatsApiStack extends Stack {
 }
 
 /**
- * A route's environment: its table, and the settings of its groups that the context gives, as
+ * A function's environment: its tables, and the settings of its groups that the context gives, as
  * the functions read them.
  */
 function contextEnvironment(
   fn: FunctionDefinition,
   settings: AppSettings,
-  table: ITable,
+  tables: { readonly table: ITable; readonly auditTable: ITable },
 ): Record<string, string> {
+  const fromContext = contextValues(CONTEXT_SETTINGS, settings);
   return environmentOf(fn.settings, {
-    ...contextValues({ jwt: JWT, patPolicy: PAT_POLICY }, settings),
-    table: { name: table.tableName },
+    ...fromContext,
+    table: { name: tables.table.tableName },
+    audit: { ...fromContext.audit, tableName: tables.auditTable.tableName },
   });
 }
 
@@ -182,5 +241,6 @@ function samLocalEnvironment(fn: FunctionDefinition, settings: AppSettings): Rec
   return environmentOf(fn.settings, {
     dynamoDb: { endpoint: 'http://host.docker.internal:8000' },
     jwt: { jwksUri: settings.jwt.jwksUri ?? 'http://host.docker.internal:8001/.well-known/jwks.json' },
+    events: { endpoint: 'http://host.docker.internal:8002' },
   });
 }

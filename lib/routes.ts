@@ -1,4 +1,7 @@
 import { AUTHORIZER_FUNCTION } from '../lambda/authorizer/definition';
+import { EXPIRY_JOB_FUNCTION } from '../lambda/expiry-job/definition';
+import { PUBLISHER_FUNCTION } from '../lambda/publisher/definition';
+import { auditLogRoute } from '../lambda/routes/audit-log';
 import { createPatRoute } from '../lambda/routes/create-pat';
 import { getPatRoute } from '../lambda/routes/get-pat';
 import { listPatsRoute } from '../lambda/routes/list-pats';
@@ -28,14 +31,20 @@ export const ROUTES = [
   getPatRoute,
   revokePatRoute,
   rotatePatRoute,
+  auditLogRoute,
   whoamiRoute,
 ] as const;
 
 export type RouteName = (typeof ROUTES)[number]['name'];
 export type AnyRoute = (typeof ROUTES)[number];
 
-/** Every function of the stack: the routes', then the credential authorizer's. */
-export const FUNCTIONS: readonly FunctionDefinition[] = [...ROUTES, AUTHORIZER_FUNCTION];
+/** Every function of the stack: the routes', the credential authorizer's, the publisher's and the job's. */
+export const FUNCTIONS: readonly FunctionDefinition[] = [
+  ...ROUTES,
+  AUTHORIZER_FUNCTION,
+  PUBLISHER_FUNCTION,
+  EXPIRY_JOB_FUNCTION,
+];
 
 /** The construct id of a function: `GetPat`, or `AuthorizerHandler` for the authorizer (as deployed). */
 export const constructIdOf = (fn: Pick<FunctionDefinition, 'name'>) =>

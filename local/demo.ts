@@ -1,8 +1,9 @@
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createPat } from '../lambda/domain/create-pat';
-import { LimitExceededError } from '../lambda/domain/errors';
+import { LimitExceededError, PatNotFoundError } from '../lambda/domain/errors';
 import type { PatCredentials } from '../lambda/domain/ports';
+import { revokePat } from '../lambda/domain/revoke-pat';
 import { hashPatToken, parsePatToken } from '../lambda/domain/token-format';
 import type { PatRouteDependencies } from '../lambda/routes/management';
 
@@ -40,7 +41,12 @@ export async function seedDemo(
   if (await opens(options.savedToken, options.credentials, deps.clock.now())) {
     demoToken = options.savedToken;
   } else {
-    await deps.repository.delete(DEMO.workspaceId, DEMO.patId);
+    // Its token is lost: revoke it (with its record, as any revoke) and mint it again below.
+    await revokePat({ workspaceId: DEMO.workspaceId, patId: DEMO.patId, subject: DEMO.subject }, deps).catch(
+      (error: unknown) => {
+        if (!(error instanceof PatNotFoundError)) throw error;
+      },
+    );
   }
   for (const pat of DEMO_PATS) {
     if ((await deps.repository.findById(DEMO.workspaceId, pat.id)) !== undefined) continue;
@@ -51,7 +57,7 @@ export async function seedDemo(
           subject: DEMO.subject,
           request: { name: pat.name, scopes: deps.policy.scopes, expiresAt: undefined },
         },
-        { ...deps, ids: { next: () => pat.id } },
+        { ...deps, ids: fixedFirst(pat.id, deps.ids) },
       );
       if (pat.id === DEMO.patId) demoToken = view.token;
     } catch (error) {
@@ -61,6 +67,18 @@ export async function seedDemo(
     }
   }
   return demoToken;
+}
+
+/** Ids whose first is `id` (the PAT's, which minting asks for first) and the rest new (its records'). */
+function fixedFirst(id: string, ids: { next(): string }) {
+  let used = false;
+  return {
+    next: () => {
+      if (used) return ids.next();
+      used = true;
+      return id;
+    },
+  };
 }
 
 /** Whether `token` is the demo PAT's current, unexpired token (the check the authorizer makes). */

@@ -1,11 +1,13 @@
 import { join } from 'node:path';
 import {
   CreateTableCommand,
+  type CreateTableCommandInput,
   DescribeTableCommand,
-  ResourceNotFoundException,
+  UpdateTableCommand,
 } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { patsTableCreateInput } from '../lambda/adapters/pats-table-schema';
+import { auditTableCreateInput } from '../lambda/adapters/audit-table-schema';
+import { EXPIRY_INDEX, expiryIndexInput, patsTableCreateInput } from '../lambda/adapters/pats-table-schema';
 import { type RunningDynamoDbLocal, startDynamoDbLocal } from './store/dynamodb-local';
 
 /**
@@ -26,29 +28,54 @@ export function startEmbeddedStore(options: {
   });
 }
 
-/** Creates the PAT table from the shared definition unless it exists. */
-export async function ensurePatsTable(
+/**
+ * Creates the PAT table (with its expiry index) and the audit table (with its stream) from the
+ * shared definitions unless they exist; a PAT table of an earlier version gets the index.
+ */
+export async function ensureTables(
   client: DynamoDBDocumentClient,
-  tableName: string,
+  names: { readonly pats: string; readonly audit: string },
 ): Promise<'created' | 'exists'> {
+  const pats = await ensureTable(client, patsTableCreateInput(names.pats));
+  const audit = await ensureTable(client, auditTableCreateInput(names.audit));
+  if (pats === 'exists') await ensureExpiryIndex(client, names.pats);
+  return pats === 'created' || audit === 'created' ? 'created' : 'exists';
+}
+
+async function ensureTable(client: DynamoDBDocumentClient, input: CreateTableCommandInput) {
+  const tableName = input.TableName as string;
+  if ((await describe(client, tableName)) !== undefined) return 'exists';
   try {
-    await client.send(new DescribeTableCommand({ TableName: tableName }));
-    return 'exists';
-  } catch (error) {
-    if (
-      !(error instanceof ResourceNotFoundException) &&
-      (error as Error).name !== 'ResourceNotFoundException'
-    )
-      throw error;
-  }
-  try {
-    await client.send(new CreateTableCommand(patsTableCreateInput(tableName)));
+    await client.send(new CreateTableCommand(input));
   } catch (error) {
     // Another process created it meanwhile: it is there, or soon will be.
     if ((error as Error).name !== 'ResourceInUseException') throw error;
   }
   await waitUntilActive(client, tableName);
   return 'created';
+}
+
+async function ensureExpiryIndex(client: DynamoDBDocumentClient, tableName: string): Promise<void> {
+  const table = await describe(client, tableName);
+  if (table?.GlobalSecondaryIndexes?.some((index) => index.IndexName === EXPIRY_INDEX.name)) return;
+  const input = patsTableCreateInput(tableName);
+  await client.send(
+    new UpdateTableCommand({
+      TableName: tableName,
+      AttributeDefinitions: input.AttributeDefinitions,
+      GlobalSecondaryIndexUpdates: [{ Create: expiryIndexInput() }],
+    }),
+  );
+  await waitUntilActive(client, tableName);
+}
+
+async function describe(client: DynamoDBDocumentClient, tableName: string) {
+  try {
+    return (await client.send(new DescribeTableCommand({ TableName: tableName }))).Table;
+  } catch (error) {
+    if ((error as Error).name === 'ResourceNotFoundException') return undefined;
+    throw error;
+  }
 }
 
 /**
@@ -63,7 +90,10 @@ async function waitUntilActive(
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const { Table } = await client.send(new DescribeTableCommand({ TableName: tableName }));
-    if (Table?.TableStatus === 'ACTIVE') return;
+    const indexesActive = (Table?.GlobalSecondaryIndexes ?? []).every(
+      (index) => index.IndexStatus === 'ACTIVE',
+    );
+    if (Table?.TableStatus === 'ACTIVE' && indexesActive) return;
     if (Date.now() > deadline)
       throw new Error(`table ${tableName} is still ${Table?.TableStatus} after ${timeoutMs} ms`);
     await new Promise((resolve) => setTimeout(resolve, 20));

@@ -26,6 +26,10 @@ export const LOCAL = group(() => ({
   dynamoDbPort: port('DYNAMODB_PORT', 8000),
   /** The dev issuer (unless the functions are given an issuer). */
   devIssuerPort: port('DEV_ISSUER_PORT', 8001),
+  /** The local EventBridge the publisher sends to (unless the functions are given a bus endpoint). */
+  eventBusPort: port('EVENT_BUS_PORT', 8002),
+  /** How often `npm start` runs the expiry job (daily in AWS). */
+  expiryJobIntervalSeconds: integer({ env: 'EXPIRY_JOB_INTERVAL_SECONDS', default: 60, min: 1, max: 86_400 }),
   /**
    * Addresses every local server listens on: loopback, and perhaps the Docker bridge so that a SAM
    * container on Linux reaches them. Never every interface: the store holds token hashes.
@@ -75,6 +79,8 @@ export interface LocalConfig extends ValuesOf<typeof LOCAL.settings> {
   readonly externalIssuer: boolean;
   /** The functions are given a DynamoDB endpoint: no embedded store is started. */
   readonly externalStore: boolean;
+  /** The publisher is given a bus endpoint: no local bus is started. */
+  readonly externalBus: boolean;
   /**
    * The functions' configuration as `npm start` gives it: issuer and store are the dev issuer and
    * the embedded store at their configured ports unless set (`functionEnv` has the real ones).
@@ -84,7 +90,11 @@ export interface LocalConfig extends ValuesOf<typeof LOCAL.settings> {
    * The environment the functions read (their own `loadConfig`, as in Lambda), once the issuer and
    * the store listen: every variable set wins over `npm start`'s defaults.
    */
-  functionEnv(started: { readonly issuer: string; readonly dynamoDbEndpoint: string }): Env;
+  functionEnv(started: {
+    readonly issuer: string;
+    readonly dynamoDbEndpoint: string;
+    readonly eventBusEndpoint: string;
+  }): Env;
 }
 
 export class LocalConfigError extends Error {
@@ -104,13 +114,14 @@ export function loadLocalConfig(env: Env = process.env, argv: readonly string[] 
       `${JWT.settings.issuer.env} is set, so ${JWT.settings.audiences.env} must be set too (e.g. ${JWT.settings.audiences.env}=pats-api)`,
     );
   }
-  const functionEnv: LocalConfig['functionEnv'] = ({ issuer, dynamoDbEndpoint }) => {
+  const functionEnv: LocalConfig['functionEnv'] = ({ issuer, dynamoDbEndpoint, eventBusEndpoint }) => {
     const defaults = localValues(FUNCTION_SETTINGS);
     return {
       ...environmentOf(FUNCTION_SETTINGS, {
         ...defaults,
         jwt: { ...defaults.jwt, issuer },
         dynamoDb: { ...defaults.dynamoDb, endpoint: dynamoDbEndpoint },
+        events: { ...defaults.events, endpoint: eventBusEndpoint },
       }),
       ...env,
     };
@@ -122,6 +133,7 @@ export function loadLocalConfig(env: Env = process.env, argv: readonly string[] 
       functionEnv({
         issuer: devIssuerUrl(local.devIssuerPort),
         dynamoDbEndpoint: storeUrl(local.dynamoDbPort),
+        eventBusEndpoint: storeUrl(local.eventBusPort),
       }),
     );
   } catch (error) {
@@ -138,6 +150,7 @@ export function loadLocalConfig(env: Env = process.env, argv: readonly string[] 
     cli,
     externalIssuer,
     externalStore: isSet(env, FUNCTION_SETTINGS.dynamoDb.settings.endpoint),
+    externalBus: isSet(env, FUNCTION_SETTINGS.events.settings.endpoint),
     functions,
     functionEnv,
   };
@@ -146,7 +159,7 @@ export function loadLocalConfig(env: Env = process.env, argv: readonly string[] 
 /** The dev issuer's `iss` for a port: what tokens carry and what the functions expect. */
 export const devIssuerUrl = (port: number) => `http://localhost:${port}`;
 
-/** The embedded store's endpoint for a port. */
+/** The endpoint of a local server (the embedded store, the local bus) for a port. */
 export const storeUrl = (port: number) => `http://127.0.0.1:${port}`;
 
 /** The local API's base URL, for the CLIs. */

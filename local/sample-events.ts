@@ -1,6 +1,9 @@
+import { marshall } from '@aws-sdk/util-dynamodb';
 import type { APIGatewayProxyEventV2, APIGatewayRequestAuthorizerEventV2 } from 'aws-lambda';
-import { FUNCTION_SETTINGS } from '../lambda/config/schema';
+import { toAuditItem } from '../lambda/adapters/audit-table-schema';
+import { AUDIT, FUNCTION_SETTINGS } from '../lambda/config/schema';
 import { environmentOf } from '../lambda/config/setting';
+import { auditRecord, userActor } from '../lambda/domain/audit';
 import type { CredentialContext } from '../lambda/domain/authorize';
 import { formatPatToken } from '../lambda/domain/token-format';
 import {
@@ -67,7 +70,10 @@ export function sampleEvent(route: RouteDefinition, sample: SampleDefinition, wo
     method: route.method,
     routeKey: routeKey(route),
     rawPath: route.path.replace('{id}', patId ?? ''),
-    rawQueryString: new URLSearchParams(sample.query ?? {}).toString(),
+    rawQueryString: new URLSearchParams({
+      ...sample.query,
+      ...(sample.patQuery !== undefined ? { patId: world.patIds[sample.patQuery] } : {}),
+    }).toString(),
     headers: {
       ...SAMPLE_HEADERS,
       authorization,
@@ -196,13 +202,21 @@ export function authorizerSampleEvents(
 export function samEnvVars(options: {
   readonly dynamoDbPort: number;
   readonly devIssuerPort: number;
+  readonly eventBusPort: number;
   readonly tableName: string;
+  readonly auditTableName: string;
   readonly audiences: readonly string[];
   readonly issuer: string;
 }) {
   return {
     Parameters: environmentOf(FUNCTION_SETTINGS, {
       table: { name: options.tableName },
+      audit: { tableName: options.auditTableName },
+      // The publisher sends to `npm start`'s bus, under the name it expects.
+      events: {
+        busName: FUNCTION_SETTINGS.events.settings.busName.local,
+        endpoint: `http://host.docker.internal:${options.eventBusPort}`,
+      },
       dynamoDb: { endpoint: `http://host.docker.internal:${options.dynamoDbPort}` },
       jwt: {
         issuer: options.issuer,
@@ -212,3 +226,49 @@ export function samEnvVars(options: {
     }),
   };
 }
+
+/**
+ * The sample events of the publisher and the expiry job: a stream batch of one record (the demo
+ * PAT's creation, as the audit table's stream carries it) and a run of the daily schedule.
+ */
+export function lifecycleSampleEvents(): Record<string, unknown> {
+  const record = auditRecord(
+    'pat.created',
+    { ...DEMO_PAT, workspaceId: DEMO.workspaceId },
+    userActor(DEMO.subject),
+    {
+      at: SAMPLE_TIME.getTime(),
+      ids: { next: () => SAMPLE_RECORD_ID },
+    },
+  );
+  const image = marshall(toAuditItem(record, AUDIT.settings.retentionDays.default));
+  return {
+    'publisher-batch': {
+      Records: [
+        {
+          eventID: 'sample-1',
+          eventName: 'INSERT',
+          eventVersion: '1.1',
+          eventSource: 'aws:dynamodb',
+          awsRegion: 'us-east-1',
+          dynamodb: {
+            ApproximateCreationDateTime: SAMPLE_TIME.getTime() / 1000,
+            Keys: { workspaceId: image.workspaceId, id: image.id },
+            NewImage: image,
+            SequenceNumber: '100000000000000000001',
+            SizeBytes: 300,
+            StreamViewType: 'NEW_IMAGE',
+          },
+          eventSourceARN:
+            'arn:aws:dynamodb:us-east-1:123456789012:table/pats-audit/stream/2026-01-01T00:00:00.000',
+        },
+      ],
+    },
+    // What the stack's schedule sends (`ExpiryJob`): when the run was due.
+    'expiry-job-run': { scheduledTime: '2026-01-01T03:00:00Z' },
+  };
+}
+
+/** A record id of the sample time (UUIDv7 of 2026-01-01). */
+const SAMPLE_RECORD_ID = '019b76da-a800-7000-8000-000000000001';
+const DEMO_PAT = { id: DEMO.patId, name: 'Demo PAT', tokenPrefix: 'pat_00000000' };

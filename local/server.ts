@@ -10,7 +10,8 @@ import { lockDataDir } from './data-dir-lock';
 import { DEMO, demoPatFile, readDemoPat, saveDemoPat, seedDemo } from './demo';
 import { DevIssuer, loadOrCreateDevKey } from './dev-issuer';
 import { demoToken as makeDemoToken } from './dev-token';
-import { ensurePatsTable, startEmbeddedStore } from './embedded-store';
+import { ensureTables, startEmbeddedStore } from './embedded-store';
+import { eventsFileOf, type RunningLifecycle, startLifecycle, startLocalBus } from './events/lifecycle';
 import { GatewayCredentialAuthorizer } from './gateway/credential-authorizer';
 import { GatewayJwtAuthorizer } from './gateway/jwt-authorizer';
 import { createGateway } from './gateway/server';
@@ -34,6 +35,12 @@ export interface RunningLocalApi {
   readonly demoPatToken: string | undefined;
   /** The configuration the functions were given. */
   readonly functionConfig: FunctionConfig;
+  /** Where the publisher sends events: `npm start`'s local bus, or the one it was given. */
+  readonly eventBusEndpoint: string;
+  /** Where the local bus appends every event (when `npm start` runs the bus). */
+  readonly eventsFile: string | undefined;
+  /** The publisher over the stream, and the expiry job. */
+  readonly lifecycle: RunningLifecycle;
   close(): Promise<void>;
 }
 
@@ -57,6 +64,8 @@ export async function startLocalApi(
       await assertPortFree(config.dynamoDbPort, config.bindHosts, names.dynamoDbPort.env);
     if (!config.externalIssuer)
       await assertPortFree(config.devIssuerPort, config.bindHosts, names.devIssuerPort.env);
+    if (!config.externalBus)
+      await assertPortFree(config.eventBusPort, config.bindHosts, names.eventBusPort.env);
 
     // An outside store is the functions' own endpoint; else the embedded one, once it listens.
     let dynamoDbEndpoint = config.externalStore ? config.functions.dynamoDb.endpoint : undefined;
@@ -76,7 +85,22 @@ export async function startLocalApi(
     }
     const admin = localDynamoDbClient(dynamoDbEndpoint);
     closers.push(async () => admin.destroy());
-    await ensurePatsTable(admin, config.functions.table.name);
+    await ensureTables(admin, { pats: config.functions.table.name, audit: config.functions.audit.tableName });
+
+    // The publisher's bus: the one it is given, else `npm start`'s own.
+    let eventBusEndpoint = config.externalBus ? config.functions.events.endpoint : undefined;
+    if (eventBusEndpoint === undefined) {
+      const bus = await startLocalBus({
+        busName: config.functions.events.busName,
+        dataDir: config.dataDir,
+        port: config.eventBusPort,
+        hosts: config.bindHosts,
+        variable: names.eventBusPort.env,
+        log,
+      });
+      closers.push(bus.close);
+      eventBusEndpoint = bus.endpoint;
+    }
 
     let issuer = config.functions.jwt.issuer;
     let demoToken: string | undefined;
@@ -92,7 +116,8 @@ export async function startLocalApi(
       demoToken = makeDemoToken(key, config.functions.jwt, issuer);
     }
 
-    const functionConfig = loadConfig(FUNCTION_SETTINGS, config.functionEnv({ issuer, dynamoDbEndpoint }));
+    const env = config.functionEnv({ issuer, dynamoDbEndpoint, eventBusEndpoint });
+    const functionConfig = loadConfig(FUNCTION_SETTINGS, env);
     const deps = patRouteDependencies(functionConfig);
     // The authorizer gets the route scopes the stack hands it.
     const authorizerDeps = authorizerDependencies({
@@ -104,6 +129,17 @@ export async function startLocalApi(
       savedToken: readDemoPat(config.dataDir),
     });
     if (demoPatToken !== undefined) saveDemoPat(config.dataDir, demoPatToken);
+
+    const lifecycle = await startLifecycle({
+      env,
+      dynamoDbEndpoint,
+      dataDir: config.dataDir,
+      inMemory: config.inMemory,
+      expiryJobIntervalSeconds: config.expiryJobIntervalSeconds,
+      log,
+    });
+    closers.push(lifecycle.close);
+    void lifecycle.runExpiryJob();
 
     const gatewayOptions = {
       routes: ROUTES,
@@ -125,7 +161,18 @@ export async function startLocalApi(
     );
     closers.push(gateway.close);
     const url = `http://localhost:${gateway.port}`;
-    return { url, dynamoDbEndpoint, issuer, demoToken, demoPatToken, functionConfig, close };
+    return {
+      url,
+      dynamoDbEndpoint,
+      issuer,
+      demoToken,
+      demoPatToken,
+      functionConfig,
+      eventBusEndpoint,
+      eventsFile: config.externalBus ? undefined : eventsFileOf(config.dataDir),
+      lifecycle,
+      close,
+    };
   } catch (error) {
     await close();
     throw error;
@@ -144,6 +191,8 @@ function banner(api: RunningLocalApi, config: LocalConfig): string {
     `PATs API listening on ${api.url}`,
     `  DynamoDB:        ${api.dynamoDbEndpoint} (table ${api.functionConfig.table.name}${config.inMemory ? ', in memory' : ''})`,
     `  Issuer:          ${api.issuer}${config.externalIssuer ? '' : ' (dev issuer)'}`,
+    `  Events:          ${api.eventsFile !== undefined ? `appended to ${api.eventsFile} and printed below (local bus ${api.eventBusEndpoint})` : `sent to ${api.eventBusEndpoint}`}`,
+    `  Expiry job:      every ${config.expiryJobIntervalSeconds} s (${LOCAL.settings.expiryJobIntervalSeconds.env}; daily in AWS)`,
     `  Demo workspace:  ${DEMO.workspaceId}`,
     `  Demo PAT id:     ${DEMO.patId}`,
   ];
@@ -162,6 +211,7 @@ function banner(api: RunningLocalApi, config: LocalConfig): string {
     `  curl -s ${auth} ${api.url}/api/v1/pats/${DEMO.patId}`,
     `  curl -s ${auth} ${api.url}/api/v1/pats`,
     `  curl -s ${auth} -H "Content-Type: application/json" -d '{"name":"ci","scopes":["read"]}' ${api.url}/api/v1/pats`,
+    `  curl -s ${auth} ${api.url}/api/v1/audit-log`,
   );
   if (api.demoPatToken !== undefined) {
     lines.push(

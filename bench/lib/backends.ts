@@ -10,12 +10,13 @@ import { createPat } from '../../lambda/domain/create-pat';
 import { FUNCTIONS, ROUTES, routeKey, routeNamed, routeScopes } from '../../lib/routes';
 import { authorizerEvent, localDynamoDbClient } from '../../local/aws-payloads';
 import { DevIssuer, generateSigningKey } from '../../local/dev-issuer';
-import { ensurePatsTable } from '../../local/embedded-store';
+import { ensureTables } from '../../local/embedded-store';
 import { repeatableSample, type SampleWorld, sampleEvent } from '../../local/sample-events';
 import { startDynamoDbLocal } from '../../local/store/dynamodb-local';
 import { OUT } from './bundles';
 
 export const BENCH_TABLE = 'pats';
+export const BENCH_AUDIT_TABLE = 'pats-audit';
 
 /**
  * What the functions run against in the benchmarks: DynamoDB Local behind a TCP pass-through that
@@ -39,12 +40,13 @@ export async function startBenchBackends() {
   const endpoint = `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`;
   const issuer = await DevIssuer.start({ keys: [generateSigningKey()], publicHost: '127.0.0.1' });
   const admin = localDynamoDbClient(endpoint);
-  await ensurePatsTable(admin, BENCH_TABLE);
+  await ensureTables(admin, { pats: BENCH_TABLE, audit: BENCH_AUDIT_TABLE });
 
   const workspaceId = '0b0b0b0b-0000-4000-8000-000000000001';
   const env: Record<string, string> = {
     ...environmentOf(FUNCTION_SETTINGS, {
       table: { name: BENCH_TABLE },
+      audit: { tableName: BENCH_AUDIT_TABLE },
       jwt: { issuer: issuer.url, audiences: ['pats-api'] },
       dynamoDb: { endpoint, region: 'us-east-1' },
       patPolicy: { maxPerWorkspace: 10_000 },

@@ -69,7 +69,7 @@ export async function warmCases(backends: BenchBackends, n: number) {
   });
   const deps = patRouteDependencies(config, {
     logger: silent,
-    repository: new DynamoDbPatRepository({ client, tableName: BENCH_TABLE }),
+    repository: new DynamoDbPatRepository({ client, tableName: BENCH_TABLE, audit: config.audit }),
   });
   const { world } = backends;
   const key = { workspaceId: world.workspaceId, id: world.patIds.demo };
@@ -184,7 +184,11 @@ export async function cpuCases(backends: BenchBackends, n: number) {
     routeNamed('getPat'),
     patRouteDependencies(config, {
       logger: new JsonLogger({ serviceName: 'pats-api', write: () => undefined }),
-      repository: new DynamoDbPatRepository({ client: stubClient, tableName: BENCH_TABLE }),
+      repository: new DynamoDbPatRepository({
+        client: stubClient,
+        tableName: BENCH_TABLE,
+        audit: config.audit,
+      }),
     }),
   );
   const event = sampleEvent(routeNamed('getPat'), { status: 200, pat: 'demo' }, world);

@@ -1,6 +1,8 @@
 import type { NewPatItem } from '../domain/pat';
 import {
   type CREDENTIAL_PROJECTION,
+  EXPIRY_INDEX,
+  expiryShardOf,
   PAT_ID_RANGE,
   READABLE_PAT_PROJECTION,
   WORKSPACE_COUNTER,
@@ -47,10 +49,10 @@ export const listPats = (
   };
 };
 
-/** A new PAT, on condition its id is new. */
+/** A new PAT, in the expiry index, on condition its id is new. */
 export const putNewPat = (tableName: string, item: NewPatItem) => ({
   TableName: tableName,
-  Item: { ...item },
+  Item: { ...item, [EXPIRY_INDEX.partitionKey.name]: expiryShardOf(item.id) },
   ConditionExpression: 'attribute_not_exists(id)',
 });
 
@@ -124,7 +126,7 @@ export const listPatIds = (tableName: string, workspaceId: string, startId?: str
   ProjectionExpression: '#id',
 });
 
-/** The workspace's PATs that expired at or before `now`, a page at a time. */
+/** The workspace's PATs that expired at or before `now`, with their notices, a page at a time. */
 export const listExpiredPats = (
   tableName: string,
   workspaceId: string,
@@ -138,20 +140,32 @@ export const listExpiredPats = (
       ...range.ExpressionAttributeNames,
       ...READABLE_PAT_PROJECTION.ExpressionAttributeNames,
       '#expires': 'expiresAt',
+      '#notices': EXPIRY_INDEX.noticesAttribute,
     },
     ExpressionAttributeValues: { ...range.ExpressionAttributeValues, ':now': now },
-    ProjectionExpression: READABLE_PAT_PROJECTION.ProjectionExpression,
+    ProjectionExpression: `${READABLE_PAT_PROJECTION.ProjectionExpression}, #notices`,
     FilterExpression: '#expires <= :now',
   };
 };
 
-/** The delete of an expired PAT, on condition it is still the one read (same expiry). */
-export const deleteExpiredPat = (tableName: string, key: Key, expiresAt: string) => ({
+/**
+ * The delete of an expired PAT, on condition it is still the one read (same expiry) and, when the
+ * removal announces the expiry itself, that no one announced it meanwhile.
+ */
+export const deleteExpiredPat = (tableName: string, key: Key, expiresAt: string, unannounced?: string) => ({
   TableName: tableName,
   Key: { workspaceId: key.workspaceId, id: key.id },
-  ConditionExpression: 'attribute_exists(id) AND #expiresAt = :expiresAt',
-  ExpressionAttributeNames: { '#expiresAt': 'expiresAt' },
-  ExpressionAttributeValues: { ':expiresAt': expiresAt },
+  ConditionExpression: `attribute_exists(id) AND #expiresAt = :expiresAt${
+    unannounced === undefined ? '' : ' AND NOT contains(#notices, :mark)'
+  }`,
+  ExpressionAttributeNames: {
+    '#expiresAt': 'expiresAt',
+    ...(unannounced === undefined ? {} : { '#notices': EXPIRY_INDEX.noticesAttribute }),
+  },
+  ExpressionAttributeValues: {
+    ':expiresAt': expiresAt,
+    ...(unannounced === undefined ? {} : { ':mark': unannounced }),
+  },
 });
 
 /** A strongly consistent Query of the workspace's PATs: ids in the UUID range, so never the counter. */

@@ -1,5 +1,6 @@
 import type { CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
 import { CorruptPatItemError } from '../domain/errors';
+import type { ExpiringPat } from '../domain/expiry';
 import type { PatRecord } from '../domain/pat';
 import type { PatCredential } from '../domain/ports';
 
@@ -33,6 +34,27 @@ export const READABLE_PAT_ATTRIBUTES = [
 
 /** Every attribute a PAT item may have. */
 export const PAT_ATTRIBUTES = [...READABLE_PAT_ATTRIBUTES, 'tokenHash'] as const;
+
+/**
+ * The expiry job's sparse index: PATs by expiry, spread over 16 partitions by the last hex digit
+ * of their id (random), so that creates never crowd one index partition. `expiresAt` is the sort
+ * key itself, so an expiry edited outside the API moves in the index with it. The index holds
+ * what a notice names, the notices given, and never `tokenHash`.
+ */
+export const EXPIRY_INDEX = {
+  name: 'expiry',
+  partitionKey: { name: 'expiryShard', type: 'S' },
+  sortKey: { name: 'expiresAt', type: 'S' },
+  shards: '0123456789abcdef'.split(''),
+  noticesAttribute: 'notices',
+  projected: ['name', 'tokenPrefix', 'notices'],
+} as const;
+
+/** The index partition of a PAT. */
+export const expiryShardOf = (id: string) => id.slice(-1).toLowerCase();
+
+/** What a new PAT's item holds: its attributes and its index partition. */
+export const STORED_PAT_ATTRIBUTES = [...PAT_ATTRIBUTES, EXPIRY_INDEX.partitionKey.name] as const;
 
 /**
  * Each workspace has one more item beside its PATs: the number of PAT items it holds, which every
@@ -86,11 +108,44 @@ export function patsTableCreateInput(tableName: string = PATS_TABLE.defaultName)
     AttributeDefinitions: [
       { AttributeName: PATS_TABLE.partitionKey.name, AttributeType: PATS_TABLE.partitionKey.type },
       { AttributeName: PATS_TABLE.sortKey.name, AttributeType: PATS_TABLE.sortKey.type },
+      { AttributeName: EXPIRY_INDEX.partitionKey.name, AttributeType: EXPIRY_INDEX.partitionKey.type },
+      { AttributeName: EXPIRY_INDEX.sortKey.name, AttributeType: EXPIRY_INDEX.sortKey.type },
     ],
     KeySchema: [
       { AttributeName: PATS_TABLE.partitionKey.name, KeyType: 'HASH' },
       { AttributeName: PATS_TABLE.sortKey.name, KeyType: 'RANGE' },
     ],
+    GlobalSecondaryIndexes: [expiryIndexInput()],
+  };
+}
+
+/** The expiry index as `CreateTable` and `UpdateTable` take it. */
+export function expiryIndexInput() {
+  return {
+    IndexName: EXPIRY_INDEX.name,
+    KeySchema: [
+      { AttributeName: EXPIRY_INDEX.partitionKey.name, KeyType: 'HASH' as const },
+      { AttributeName: EXPIRY_INDEX.sortKey.name, KeyType: 'RANGE' as const },
+    ],
+    Projection: { ProjectionType: 'INCLUDE' as const, NonKeyAttributes: [...EXPIRY_INDEX.projected] },
+  };
+}
+
+/** A PAT as the expiry index (or a Query of expired PATs) returns it, with the notices given. */
+export function toExpiringPat(item: Record<string, unknown>): ExpiringPat {
+  const key = { workspaceId: String(item.workspaceId), id: String(item.id) };
+  const problems = ['name', 'tokenPrefix', 'expiresAt']
+    .filter((name) => typeof item[name] !== 'string' || item[name] === '')
+    .map((name) => `${name} is not a non-empty string`);
+  if (problems.length > 0) throw new CorruptPatItemError(key, problems);
+  const notices = item[EXPIRY_INDEX.noticesAttribute];
+  return {
+    ...key,
+    name: item.name as string,
+    tokenPrefix: item.tokenPrefix as string,
+    expiresAt: item.expiresAt as string,
+    // A string set reaches the document client as a Set.
+    notices: notices instanceof Set ? [...(notices as Set<string>)] : [],
   };
 }
 

@@ -1,5 +1,5 @@
 /**
- * Where the function may fetch keys from, and which DynamoDB endpoint it may use, depending on
+ * Where the function may fetch keys from, and which AWS endpoints it may use, depending on
  * where it runs (`urlPolicyOf` in `lambda/config`, from the variables Lambda and SAM set):
  * - `lambda`, a deployed function: HTTPS only. Loopback there is the Lambda Runtime API and the
  *   extensions, never an issuer, and host.docker.internal resolves to whatever the network says.
@@ -48,10 +48,11 @@ export function parseKeySourceUrl(value: string, policy: UrlPolicy): URL | undef
 const AWS_HOST = /\.amazonaws\.com(\.cn)?$/i;
 
 /**
- * Whether `value` may be the DynamoDB endpoint: in a deployed function only an HTTPS AWS endpoint
- * (FIPS, VPC endpoint); elsewhere any http(s) URL, except host.docker.internal outside `sam local`.
+ * Whether `value` may be an AWS service's endpoint (DynamoDB, EventBridge): in a deployed function
+ * only an HTTPS AWS endpoint (FIPS, VPC endpoint); elsewhere any http(s) URL, except
+ * host.docker.internal outside `sam local`.
  */
-export function parseDynamoDbEndpoint(value: string, policy: UrlPolicy): URL | undefined {
+export function parseAwsEndpoint(value: string, policy: UrlPolicy): URL | undefined {
   const url = parseUrl(value);
   if (url === undefined || (url.protocol !== 'https:' && url.protocol !== 'http:')) return undefined;
   if (policy.runtime === 'lambda')

@@ -15,5 +15,5 @@ export const AUTHORIZER_FUNCTION = {
     { actions: ['dynamodb:GetItem'], attributes: PAT_ATTRIBUTES, reads: true },
     { actions: ['dynamodb:UpdateItem'], attributes: ['workspaceId', 'id', 'lastUsedAt'] },
   ],
-  concurrencyWeight: 25,
+  concurrencyWeight: 24,
 } as const satisfies FunctionDefinition;

@@ -1,4 +1,4 @@
-import { parseDynamoDbEndpoint, parseKeySourceUrl } from '../adapters/url-policy';
+import { parseAwsEndpoint, parseKeySourceUrl } from '../adapters/url-policy';
 import type { ReadScope, Setting } from './setting';
 
 /** Where a setting is found: its variable and, when the CDK app takes it, its context key. */
@@ -104,15 +104,15 @@ export function keySourceUrl(spec: Keys & { readonly required?: string }): Setti
   });
 }
 
-/** The DynamoDB endpoint: an https AWS endpoint in a deployed function, any http(s) URL elsewhere. */
-export function dynamoDbEndpoint(spec: Keys): Setting<string | undefined> {
+/** An AWS service's endpoint: an https AWS endpoint in a deployed function, any http(s) URL elsewhere. */
+export function awsEndpoint(spec: Keys & { readonly example: string }): Setting<string | undefined> {
   return setting(spec, (name, { reader, urlPolicy }) => {
     const value = reader.optional(name);
-    if (value !== undefined && parseDynamoDbEndpoint(value, urlPolicy) === undefined) {
+    if (value !== undefined && parseAwsEndpoint(value, urlPolicy) === undefined) {
       reader.problem(
         urlPolicy.runtime === 'lambda'
           ? `${name} must be an https:// AWS endpoint in a deployed function (got "${value}")`
-          : `${name} must be an http(s) URL, e.g. http://localhost:8000; host.docker.internal only inside sam local (got "${value}")`,
+          : `${name} must be an http(s) URL, e.g. ${spec.example}; host.docker.internal only inside sam local (got "${value}")`,
       );
     }
     return value;

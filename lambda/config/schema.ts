@@ -1,4 +1,4 @@
-import { dynamoDbEndpoint, flag, integer, json, keySourceUrl, list, oneOf, text } from './kinds';
+import { awsEndpoint, flag, integer, json, keySourceUrl, list, oneOf, text } from './kinds';
 import { group } from './setting';
 
 /**
@@ -37,6 +37,46 @@ export const TABLE = /* @__PURE__ */ group(() => ({
   }),
 }));
 
+/** The audit records every write stores in its own transaction. */
+export const AUDIT = /* @__PURE__ */ group(() => ({
+  tableName: text({
+    env: 'AUDIT_TABLE_NAME',
+    required: 'the DynamoDB table holding the audit records, e.g. pats-audit',
+    local: 'pats-audit',
+  }),
+  /** Days a record is kept before DynamoDB's TTL deletes it. */
+  retentionDays: integer({
+    env: 'AUDIT_RETENTION_DAYS',
+    context: 'auditRetentionDays',
+    default: 400,
+    min: 1,
+    max: 3650,
+  }),
+}));
+
+/** What the expiry job adds to the PAT rules. */
+export const EXPIRY = /* @__PURE__ */ group(() => ({
+  /** Days an expired PAT stays listed before the job removes it. */
+  expiredRetentionDays: integer({
+    env: 'PAT_EXPIRED_RETENTION_DAYS',
+    context: 'patExpiredRetentionDays',
+    default: 30,
+    min: 0,
+    max: 365,
+  }),
+}));
+
+/** Where the publisher sends the records' events. */
+export const EVENTS = /* @__PURE__ */ group(() => ({
+  busName: text({
+    env: 'EVENT_BUS_NAME',
+    required: 'the EventBridge bus the records are published to, e.g. pats-api',
+    local: 'pats-api-local',
+  }),
+  /** A local EventBridge (`npm start`'s, `sam local invoke`); unset for AWS. */
+  endpoint: awsEndpoint({ env: 'EVENT_BUS_ENDPOINT', example: 'http://localhost:8002' }),
+}));
+
 export const JWT = /* @__PURE__ */ group(() => ({
   issuer: keySourceUrl({
     env: 'JWT_ISSUER',
@@ -68,7 +108,7 @@ export const JWT = /* @__PURE__ */ group(() => ({
 
 export const DYNAMODB = /* @__PURE__ */ group(() => ({
   /** A local DynamoDB (DynamoDB Local, `sam local invoke`); unset for AWS. */
-  endpoint: dynamoDbEndpoint({ env: 'DYNAMODB_ENDPOINT' }),
+  endpoint: awsEndpoint({ env: 'DYNAMODB_ENDPOINT', example: 'http://localhost:8000' }),
   region: text({ env: 'AWS_REGION', fallbackEnv: ['AWS_DEFAULT_REGION'], local: 'us-east-1' }),
   /** Attempts per request, the first included. */
   maxAttempts: integer({ env: 'DYNAMODB_MAX_ATTEMPTS', default: 3, min: 1, max: 10 }),
@@ -192,10 +232,22 @@ export const MANAGEMENT_SETTINGS = {
   log: LOG,
   runtime: RUNTIME,
   table: TABLE,
+  audit: AUDIT,
   jwt: JWT,
   dynamoDb: DYNAMODB,
   patPolicy: PAT_POLICY,
 };
+/** What the expiry job reads. */
+export const EXPIRY_JOB_SETTINGS = {
+  log: LOG,
+  runtime: RUNTIME,
+  table: TABLE,
+  audit: AUDIT,
+  dynamoDb: DYNAMODB,
+  expiry: EXPIRY,
+};
+/** What the publisher reads: no table, the stream brings the records. */
+export const PUBLISHER_SETTINGS = { log: LOG, runtime: RUNTIME, events: EVENTS };
 /** What the credential authorizer reads (of the PAT rules, the scopes a PAT may still use). */
 export const AUTHORIZER_SETTINGS = {
   log: LOG,
@@ -213,8 +265,11 @@ export const FUNCTION_SETTINGS = {
   log: LOG,
   runtime: RUNTIME,
   table: TABLE,
+  audit: AUDIT,
   jwt: JWT,
   dynamoDb: DYNAMODB,
   patPolicy: PAT_POLICY,
   authorizer: AUTHORIZER,
+  expiry: EXPIRY,
+  events: EVENTS,
 };

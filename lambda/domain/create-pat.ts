@@ -1,5 +1,6 @@
-import type { AuditEvent } from './audit';
+import { type AuditEvent, auditRecord, LIMIT_ACTOR, userActor } from './audit';
 import { LimitExceededError } from './errors';
+import { removalOf } from './expiry';
 import { type MintingDependencies, mintPat } from './mint-pat';
 import { type CreatedPatView, toPatView } from './pat';
 import { DAY_MS, type PatPolicy } from './pat-policy';
@@ -39,11 +40,13 @@ export async function createPat(
     deps,
   );
   const max = deps.policy.maxPerWorkspace;
-  let outcome = await deps.repository.create(item, max);
+  // A record made after any removal, so that its id (time-ordered) follows theirs.
+  const created = () =>
+    auditRecord('pat.created', item, userActor(input.subject), { at: now, ids: deps.ids });
+  let outcome = await deps.repository.create(item, max, created());
   // Expired PATs never block a workspace: at the limit, they make room first.
-  if (outcome === 'limit_exceeded') {
-    const removed = await deps.repository.removeExpired(input.workspaceId, new Date(now).toISOString());
-    if (removed.length > 0) outcome = await deps.repository.create(item, max);
+  if (outcome === 'limit_exceeded' && (await makeRoom(input.workspaceId, now, deps)) > 0) {
+    outcome = await deps.repository.create(item, max, created());
   }
   if (outcome === 'limit_exceeded') throw new LimitExceededError(max);
   return {
@@ -55,4 +58,14 @@ export async function createPat(
       expiresAt: item.expiresAt,
     },
   };
+}
+
+/** Removes the workspace's expired PATs, even inside their retention: the limit wins. */
+async function makeRoom(workspaceId: string, now: number, deps: CreatePatDependencies): Promise<number> {
+  let removed = 0;
+  for (const pat of await deps.repository.expired(workspaceId, new Date(now).toISOString())) {
+    const removal = removalOf(pat, LIMIT_ACTOR, { at: now, ids: deps.ids });
+    if (await deps.repository.remove(pat, removal)) removed += 1;
+  }
+  return removed;
 }

@@ -234,13 +234,17 @@ export class InternalError extends ApiError {
   override readonly expose = false;
 }
 
-/** A stored PAT item lacks a required attribute or has one of the wrong type. */
+/** A stored PAT item (or audit record) lacks a required attribute or has one of the wrong type. */
 export class CorruptPatItemError extends InternalError {
   readonly key: { readonly workspaceId: string; readonly id: string };
   readonly problems: readonly string[];
 
-  constructor(key: { workspaceId: string; id: string }, problems: readonly string[]) {
-    super(`Stored PAT item is invalid: ${problems.join('; ')}`);
+  constructor(
+    key: { workspaceId: string; id: string },
+    problems: readonly string[],
+    what: 'PAT item' | 'audit record' = 'PAT item',
+  ) {
+    super(`Stored ${what} is invalid: ${problems.join('; ')}`);
     this.key = key;
     this.problems = problems;
   }

@@ -1,3 +1,5 @@
+import type { AuditRecord } from './audit';
+import type { ExpiringPat, Removal } from './expiry';
 import type { NewPatItem, PatRecord } from './pat';
 
 /** The verified identity behind a request. Claims come only from a token whose signature checked out. */
@@ -19,20 +21,44 @@ export interface PatPage {
 
 /**
  * Every read and write of PATs. Reads return `undefined` for a missing item and writes report
- * what happened: deciding what that means (a 404, a 409) is the use case's job.
+ * what happened: deciding what that means (a 404, a 409) is the use case's job. Every write
+ * stores its audit records in its own transaction: a change never commits without them.
  */
 export interface PatRepository {
   findById(workspaceId: string, id: string): Promise<PatRecord | undefined>;
   /** Strongly consistent, newest first (descending id), starting after `afterId` when given. */
   list(workspaceId: string, options: { limit: number; afterId?: string | undefined }): Promise<PatPage>;
   /** Stores a new PAT unless the workspace already holds `maxPerWorkspace` (exactly, under concurrency). */
-  create(item: NewPatItem, maxPerWorkspace: number): Promise<'created' | 'limit_exceeded'>;
-  /** Deletes a PAT and frees its slot; returns what was deleted, `undefined` when there was nothing. */
-  delete(workspaceId: string, id: string): Promise<PatRecord | undefined>;
+  create(
+    item: NewPatItem,
+    maxPerWorkspace: number,
+    record: AuditRecord,
+  ): Promise<'created' | 'limit_exceeded'>;
+  /** Deletes `pat` and frees its slot, on condition it still exists; `false` when it did not. */
+  delete(pat: PatRecord, record: AuditRecord): Promise<boolean>;
   /** In one transaction: stores `replacement` and deletes `old`, on condition `old` still exists. */
-  replace(old: PatRecord, replacement: NewPatItem): Promise<'replaced' | 'not_found'>;
-  /** Deletes the workspace's PATs expired at `now` (RFC 3339), freeing their slots; returns them. */
-  removeExpired(workspaceId: string, now: string): Promise<PatRecord[]>;
+  replace(old: PatRecord, replacement: NewPatItem, record: AuditRecord): Promise<'replaced' | 'not_found'>;
+  /** The workspace's PATs expired at `now` (RFC 3339), strongly consistent. */
+  expired(workspaceId: string, now: string): Promise<ExpiringPat[]>;
+  /**
+   * Deletes an expired PAT and frees its slot, on condition its expiry is still the one read (and
+   * `removal.unannounced` still absent); `false` when it changed or is gone.
+   */
+  remove(pat: ExpiringPat, removal: Removal): Promise<boolean>;
+}
+
+/** What the expiry job reads and writes. */
+export interface ExpiryStore {
+  /** Makes sure every PAT with an expiry can be found by `due` (PATs stored by earlier versions). */
+  prepare(): Promise<void>;
+  /** Pages of the PATs that expire at or before `until`; eventually consistent, so writes check again. */
+  due(until: string): AsyncIterable<readonly ExpiringPat[]>;
+  /**
+   * Marks `mark` on the PAT and stores `record`, in one transaction, on condition the PAT still
+   * has the expiry read and not that mark; `false` when the condition failed.
+   */
+  notify(pat: ExpiringPat, mark: string, record: AuditRecord): Promise<boolean>;
+  remove(pat: ExpiringPat, removal: Removal): Promise<boolean>;
 }
 
 /** The parts of the environment a use case may not take from the global scope. */

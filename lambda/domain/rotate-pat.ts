@@ -1,4 +1,4 @@
-import type { AuditEvent } from './audit';
+import { type AuditEvent, auditRecord, userActor } from './audit';
 import { PatExpiredError, PatNotFoundError, ScopesRetiredError } from './errors';
 import { type MintingDependencies, mintPat } from './mint-pat';
 import { type CreatedPatView, type PatRecord, toPatView } from './pat';
@@ -39,7 +39,17 @@ export async function rotatePat(
     now,
     deps,
   );
-  if ((await deps.repository.replace(old, item)) === 'not_found') throw new PatNotFoundError();
+  // One record, naming the old PAT (its name, its prefix) and the new one's id.
+  const record = auditRecord(
+    'pat.rotated',
+    old,
+    userActor(input.subject),
+    { at: now, ids: deps.ids },
+    {
+      newPatId: item.id,
+    },
+  );
+  if ((await deps.repository.replace(old, item, record)) === 'not_found') throw new PatNotFoundError();
   return {
     view: { ...toPatView(item), token },
     audit: {

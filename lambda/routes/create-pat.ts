@@ -10,9 +10,16 @@ export const createPatRoute = managementRoute({
   method: 'POST',
   path: '/api/v1/pats',
   summary: 'POST /api/v1/pats: create a PAT, its token shown once',
-  // One transaction: the PAT itself and the workspace's counter; at the limit, the removal of
-  // expired PATs; a count not yet exact is taken from the PATs first.
-  table: [GRANTS.putPat, GRANTS.countPats, GRANTS.readCount, GRANTS.queryPats, GRANTS.deletePat],
+  // One transaction: the PAT, the workspace's counter and the record; at the limit, the removal
+  // of expired PATs (with theirs); a count not yet exact is taken from the PATs first.
+  table: [
+    GRANTS.putPat,
+    GRANTS.countPats,
+    GRANTS.readCount,
+    GRANTS.queryExpired,
+    GRANTS.deletePat,
+    GRANTS.putRecord,
+  ],
   body: 'required',
   concurrencyWeight: 5,
   samples: [{ status: 201, body: { name: 'CI deploy', scopes: ['read'] } }],

@@ -10,7 +10,7 @@ export const getPatRoute = managementRoute({
   path: '/api/v1/pats/{id}',
   summary: "GET /api/v1/pats/{id}: a PAT's metadata for a user JWT",
   table: [GRANTS.readPat],
-  concurrencyWeight: 25,
+  concurrencyWeight: 24,
   samples: [
     { status: 200, pat: 'demo' },
     { status: 401, pat: 'demo', credential: 'pat' },

@@ -1,6 +1,15 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import { COUNTER_ATTRIBUTES, PAT_ATTRIBUTES, READABLE_PAT_ATTRIBUTES } from '../adapters/pats-table-schema';
+import { AUDIT_RECORD_ATTRIBUTES, STORED_AUDIT_ATTRIBUTES } from '../adapters/audit-table-schema';
+import {
+  COUNTER_ATTRIBUTES,
+  EXPIRY_INDEX,
+  READABLE_PAT_ATTRIBUTES,
+  STORED_PAT_ATTRIBUTES,
+} from '../adapters/pats-table-schema';
 import { MANAGEMENT_SETTINGS } from '../config/schema';
+import type { AuditRecords } from '../domain/audit';
+import { type CursorKind, decodeCursor } from '../domain/cursor';
+import { InvalidQueryError } from '../domain/errors';
 import type { PatPolicy } from '../domain/pat-policy';
 import type { PatRepository, Principal, RandomBytes } from '../domain/ports';
 import type { UuidV7Generator } from '../domain/uuid';
@@ -10,9 +19,10 @@ import type { Defined, RouteDefinition, RouteOutcome, TableGrant } from './route
 
 /* The PAT management routes (a user JWT, `X-Workspace-Id`): their kind of route and what they share. */
 
-/** What a PAT management route needs: the pipeline's dependencies, the repository, and minting. */
+/** What a PAT management route needs: the pipeline's dependencies, the stores, and minting. */
 export interface PatRouteDependencies extends ManagementDependencies {
   readonly repository: PatRepository;
+  readonly auditRecords: AuditRecords;
   readonly policy: PatPolicy;
   readonly random: RandomBytes;
   readonly ids: Pick<UuidV7Generator, 'next'>;
@@ -67,6 +77,26 @@ export function managementRoute<const Name extends string, Input>(
   };
 }
 
+export const DEFAULT_PAGE_SIZE = 20;
+export const MAX_PAGE_SIZE = 100;
+
+/**
+ * A list's `limit` and `cursor`, checked as request syntax (step 4): a cursor of another
+ * workspace, or of another list, is refused before the grant.
+ */
+export function pageOf(
+  query: { readonly limit?: string | undefined; readonly cursor?: string | undefined },
+  workspaceId: string,
+  kind: CursorKind,
+): { readonly limit: number; readonly afterId: string | undefined } {
+  const limit = query.limit === undefined ? DEFAULT_PAGE_SIZE : Number(query.limit);
+  if (query.limit !== undefined && !(/^\d{1,3}$/.test(query.limit) && limit >= 1 && limit <= MAX_PAGE_SIZE)) {
+    throw new InvalidQueryError(`limit must be a whole number from 1 to ${MAX_PAGE_SIZE}.`);
+  }
+  const afterId = query.cursor === undefined ? undefined : decodeCursor(query.cursor, workspaceId, kind);
+  return { limit, afterId };
+}
+
 /** Where a PAT lives, for `Location`. */
 export const patLocation = (id: string) => `/api/v1/pats/${id}`;
 
@@ -79,10 +109,25 @@ export const GRANTS = {
   readPat: { actions: ['dynamodb:GetItem'], attributes: READABLE_PAT_ATTRIBUTES, reads: true },
   /** A page of a workspace's PATs, without their hashes. */
   queryPats: { actions: ['dynamodb:Query'], attributes: READABLE_PAT_ATTRIBUTES, reads: true },
-  /** A new PAT. */
-  putPat: { actions: ['dynamodb:PutItem'], attributes: PAT_ATTRIBUTES },
+  /** A workspace's expired PATs, with the notices given (a removal announces an expiry not yet announced). */
+  queryExpired: {
+    actions: ['dynamodb:Query'],
+    attributes: [...READABLE_PAT_ATTRIBUTES, EXPIRY_INDEX.noticesAttribute],
+    reads: true,
+  },
+  /** A new PAT, in the expiry index. */
+  putPat: { actions: ['dynamodb:PutItem'], attributes: STORED_PAT_ATTRIBUTES },
   deletePat: { actions: ['dynamodb:DeleteItem'] },
   /** The workspace's counter, which keeps its limit exact, and made exact from the PATs' ids. */
   countPats: { actions: ['dynamodb:UpdateItem'], attributes: COUNTER_ATTRIBUTES },
   readCount: { actions: ['dynamodb:GetItem'], attributes: COUNTER_ATTRIBUTES, reads: true },
+  /** An audit record, in the transaction of its change. */
+  putRecord: { table: 'audit', actions: ['dynamodb:PutItem'], attributes: STORED_AUDIT_ATTRIBUTES },
+  /** A page of a workspace's records, without their TTL. */
+  queryRecords: {
+    table: 'audit',
+    actions: ['dynamodb:Query'],
+    attributes: AUDIT_RECORD_ATTRIBUTES,
+    reads: true,
+  },
 } as const satisfies Record<string, TableGrant>;

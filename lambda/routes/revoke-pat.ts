@@ -9,9 +9,16 @@ export const revokePatRoute = managementRoute({
   method: 'DELETE',
   path: '/api/v1/pats/{id}',
   summary: 'DELETE /api/v1/pats/{id}: revoke a PAT',
-  // Read first (the audit line names what was revoked), then one transaction: delete, free the
-  // slot; a count not yet exact is taken from the PATs first.
-  table: [GRANTS.readPat, GRANTS.deletePat, GRANTS.countPats, GRANTS.readCount, GRANTS.queryPats],
+  // Read first (the record names what was revoked), then one transaction: delete, free the slot,
+  // the record; a count not yet exact is taken from the PATs first.
+  table: [
+    GRANTS.readPat,
+    GRANTS.deletePat,
+    GRANTS.countPats,
+    GRANTS.readCount,
+    GRANTS.queryPats,
+    GRANTS.putRecord,
+  ],
   concurrencyWeight: 5,
   samples: [
     { status: 204, pat: 'revocable' },
@@ -22,8 +29,8 @@ export const revokePatRoute = managementRoute({
     trail.patId = patId;
     return patId;
   },
-  run: async ({ workspaceId, input: patId }, deps) => {
-    const { audit } = await revokePat({ workspaceId, patId }, deps);
+  run: async ({ workspaceId, principal, input: patId }, deps) => {
+    const { audit } = await revokePat({ workspaceId, patId, subject: principal.subject }, deps);
     return { response: emptyResponse(204), audit };
   },
 });

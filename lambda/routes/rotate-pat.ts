@@ -10,8 +10,8 @@ export const rotatePatRoute = managementRoute({
   method: 'POST',
   path: '/api/v1/pats/{id}/rotate',
   summary: 'POST /api/v1/pats/{id}/rotate: replace a PAT by a new one',
-  // Read the old PAT, then one transaction: put the new one, delete the old one.
-  table: [GRANTS.readPat, GRANTS.putPat, GRANTS.deletePat],
+  // Read the old PAT, then one transaction: put the new one, delete the old one, the record.
+  table: [GRANTS.readPat, GRANTS.putPat, GRANTS.deletePat, GRANTS.putRecord],
   body: 'optional',
   concurrencyWeight: 5,
   samples: [

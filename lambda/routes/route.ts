@@ -16,17 +16,28 @@ import type { ManagementRoute } from './management';
 export type DynamoDbAction =
   | 'dynamodb:GetItem'
   | 'dynamodb:Query'
+  | 'dynamodb:Scan'
   | 'dynamodb:PutItem'
   | 'dynamodb:UpdateItem'
   | 'dynamodb:DeleteItem';
 
+/** The stack's tables: the PATs (with their counters) and the audit records. */
+export type TableName = 'pats' | 'audit';
+
 /**
- * Actions a function may call on the table. `attributes` limits what they may read or write (IAM's
- * `dynamodb:Attributes`); a read must then name them (`reads`), so it can never fetch `tokenHash`.
+ * Actions a function may call on a table (or one of its indexes). `attributes` limits what they
+ * may read or write (IAM's `dynamodb:Attributes`); a read must then name them (`reads`), so it can
+ * never fetch `tokenHash`.
  */
 export interface TableGrant {
+  /** @default 'pats' */
+  readonly table?: TableName;
+  /** An index of the table instead of the table itself. */
+  readonly index?: string;
   readonly actions: readonly DynamoDbAction[];
   readonly attributes?: readonly string[];
+  /** Only items of these partition keys (IAM's `dynamodb:LeadingKeys`). */
+  readonly leadingKeys?: readonly string[];
   readonly reads?: boolean;
 }
 
@@ -55,6 +66,8 @@ export interface SampleDefinition {
   readonly pat?: 'demo' | 'missing' | 'revocable' | 'rotatable';
   readonly workspace?: 'demo' | 'other';
   readonly query?: Readonly<Record<string, string>>;
+  /** The PAT the query's `patId` names. */
+  readonly patQuery?: 'demo' | 'missing';
   readonly body?: unknown;
   /**
    * `pat`: the Authorization header holds a PAT, which a management route refuses (401); behind

@@ -14,7 +14,7 @@ export const whoamiRoute = credentialRoute({
   summary: 'GET /api/v1/whoami: who the credential (a PAT or a JWT) is',
   scopes: [],
   table: [],
-  concurrencyWeight: 20,
+  concurrencyWeight: 16,
   samples: [
     { status: 200, label: 'pat', credential: 'pat' },
     { status: 200, label: 'jwt', credential: 'jwt' },

@@ -7,6 +7,7 @@ import { Architecture, LoggingFormat, Runtime, Tracing } from 'aws-cdk-lib/aws-l
 import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Topic } from 'aws-cdk-lib/aws-sns';
+import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import type { TableGrant } from '../../lambda/routes/route';
 import { nodejsBundling } from '../bundling';
@@ -23,13 +24,33 @@ export interface RouteFunctionProps {
   readonly entry: string;
   /** What the function does, e.g. `GET /api/v1/pats/{id}: a PAT's metadata`. */
   readonly description: string;
-  /** The PAT table; the function may call only the actions of `tableGrants` on it. */
-  readonly table: ITable;
   /**
-   * The table actions the function's route needs, each with the attributes it may touch.
-   * @default [] - no access to the table
+   * The PAT table; the function may call only the actions of `tableGrants` on it.
+   * @default - none: no grant may name it
+   */
+  readonly table?: ITable;
+  /**
+   * The audit table, for the grants that name it.
+   * @default - none: no grant may name it
+   */
+  readonly auditTable?: ITable;
+  /**
+   * The table actions the function needs, each with the attributes it may touch.
+   * @default [] - no access to any table
    */
   readonly tableGrants?: readonly TableGrant[];
+  /**
+   * Who invokes the function: API Gateway (synchronously), a stream's event source mapping (whose
+   * on-failure destination takes what fails), or a scheduler (asynchronously: give it
+   * `deadLetterQueue`).
+   * @default 'api'
+   */
+  readonly invokedBy?: 'api' | 'stream' | 'schedule';
+  /**
+   * Where asynchronous invocations go once Lambda's retries fail.
+   * @default - none
+   */
+  readonly deadLetterQueue?: IQueue;
   /** The function's configuration: the variables its settings groups read (`lambda/config/schema.ts`). */
   readonly environment: Readonly<Record<string, string>>;
   /**
@@ -70,10 +91,11 @@ export interface RouteFunctionProps {
 }
 
 /**
- * One route's function, built the same way for every route: Node.js 24 on arm64, bundled locally
- * by esbuild (no Docker), its own log group with a retention, active tracing, JSON logs, and a
- * role that may write its own logs and traces and call only its route's DynamoDB actions, limited
- * to the attributes the route needs. Its three alarms (errors, throttles, p99 duration) come with it.
+ * One function of the stack (a route's, the authorizer's, the publisher's, the job's), each built
+ * the same way: Node.js 24 on arm64, bundled locally by esbuild (no Docker), its own log group
+ * with a retention, active tracing, JSON logs, and a role that may write its own logs and traces
+ * and call only its DynamoDB actions, limited to the attributes it needs. Its three alarms
+ * (errors, throttles, p99 duration) come with it.
  */
 export class RouteFunction extends Construct {
   readonly function: NodejsFunction;
@@ -101,11 +123,14 @@ export class RouteFunction extends Construct {
       }),
     );
     for (const grant of props.tableGrants ?? []) {
+      const table = grant.table === 'audit' ? props.auditTable : props.table;
+      if (table === undefined)
+        throw new Error(`${id}: a grant names the ${grant.table ?? 'pats'} table, which is not given`);
       role.addToPolicy(
         new PolicyStatement({
           effect: Effect.ALLOW,
           actions: [...grant.actions],
-          resources: [props.table.tableArn],
+          resources: [grant.index === undefined ? table.tableArn : `${table.tableArn}/index/${grant.index}`],
           conditions: grantConditions(grant),
         }),
       );
@@ -131,18 +156,30 @@ export class RouteFunction extends Construct {
       description: props.description,
       environment: { ...props.environment },
       bundling: nodejsBundling(),
+      ...(props.deadLetterQueue !== undefined
+        ? { deadLetterQueueEnabled: true, deadLetterQueue: props.deadLetterQueue }
+        : {}),
     });
 
-    // Tracing adds X-Ray's write actions, which IAM cannot scope to a resource.
+    // Tracing adds X-Ray's write actions, and a stream source dynamodb:ListStreams: IAM cannot
+    // scope either to a resource.
     Validations.of(role).acknowledge({
       id: 'AwsSolutions-IAM5[Resource::*]',
-      reason: 'xray:PutTraceSegments and xray:PutTelemetryRecords support no resource-level permissions.',
+      reason:
+        props.invokedBy === 'stream'
+          ? "xray:PutTraceSegments, xray:PutTelemetryRecords and the stream source's dynamodb:ListStreams support no resource-level permissions."
+          : 'xray:PutTraceSegments and xray:PutTelemetryRecords support no resource-level permissions.',
     });
-    // Only API Gateway invokes the function, synchronously: a failed request is answered, not queued.
-    Validations.of(this.function).acknowledge({
-      id: 'Serverless-LambdaDLQ',
-      reason: 'Invoked synchronously by API Gateway only; there is no asynchronous event to dead-letter.',
-    });
+    const invokedBy = props.invokedBy ?? 'api';
+    if (invokedBy !== 'schedule') {
+      Validations.of(this.function).acknowledge({
+        id: 'Serverless-LambdaDLQ',
+        reason:
+          invokedBy === 'api'
+            ? 'Invoked synchronously by API Gateway only; there is no asynchronous event to dead-letter.'
+            : "Invoked by a stream's event source mapping, whose on-failure destination (an SQS queue) takes the batches that fail.",
+      });
+    }
 
     const t = props.alarmThresholds ?? DEFAULT_ALARM_THRESHOLDS;
     const fn = this.function;
@@ -191,8 +228,13 @@ export class RouteFunction extends Construct {
  */
 function grantConditions(grant: TableGrant) {
   return {
-    ...(grant.attributes !== undefined
-      ? { 'ForAllValues:StringEquals': { 'dynamodb:Attributes': [...grant.attributes] } }
+    ...(grant.attributes !== undefined || grant.leadingKeys !== undefined
+      ? {
+          'ForAllValues:StringEquals': {
+            ...(grant.attributes !== undefined ? { 'dynamodb:Attributes': [...grant.attributes] } : {}),
+            ...(grant.leadingKeys !== undefined ? { 'dynamodb:LeadingKeys': [...grant.leadingKeys] } : {}),
+          },
+        }
       : {}),
     StringEqualsIfExists: grant.reads
       ? { 'dynamodb:Select': 'SPECIFIC_ATTRIBUTES' }

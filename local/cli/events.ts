@@ -5,7 +5,7 @@ import { readDemoPat } from '../demo';
 import { loadOrCreateDevKey } from '../dev-issuer';
 import { demoToken } from '../dev-token';
 import { devIssuerUrl, loadLocalConfig } from '../local-config';
-import { authorizerSampleEvents, samEnvVars, sampleEvents } from '../sample-events';
+import { authorizerSampleEvents, lifecycleSampleEvents, samEnvVars, sampleEvents } from '../sample-events';
 import { parseOptions, runCli } from './cli-support';
 
 const USAGE = `Usage: npm run events [-- --out events]
@@ -13,7 +13,9 @@ const USAGE = `Usage: npm run events [-- --out events]
 Rewrites the sample events of every route (events/<route>-<status>.json, from lib/routes.ts) with a
 fresh 12-hour dev token for the demo user and the demo ids of \`npm start\`, the credential
 authorizer's events (events/authorizer-<case>.json; the PAT one needs the demo PAT that
-\`npm start\` saved in the data folder), and events/env.json for sam local invoke --env-vars.`;
+\`npm start\` saved in the data folder), the publisher's stream batch and the expiry job's run
+(events/publisher-batch.json, events/expiry-job-run.json), and events/env.json for sam local
+invoke --env-vars.`;
 
 runCli(USAGE, async () => {
   const { values } = parseOptions(process.argv.slice(2), {
@@ -42,13 +44,24 @@ runCli(USAGE, async () => {
   const events = [
     ...sampleEvents(credentials),
     ...Object.entries(authorizerSampleEvents(credentials)).map(([name, event]) => ({ name, event })),
+    ...Object.entries(lifecycleSampleEvents()).map(([name, event]) => ({ name, event })),
   ];
   for (const { name, event } of events) {
     writeFileSync(join(values.out, `${name}.json`), `${JSON.stringify(event, null, 2)}\n`);
   }
   writeFileSync(
     join(values.out, 'env.json'),
-    `${JSON.stringify(samEnvVars({ ...config, issuer, tableName: config.functions.table.name, audiences: config.functions.jwt.audiences }), null, 2)}\n`,
+    `${JSON.stringify(
+      samEnvVars({
+        ...config,
+        issuer,
+        tableName: config.functions.table.name,
+        auditTableName: config.functions.audit.tableName,
+        audiences: config.functions.jwt.audiences,
+      }),
+      null,
+      2,
+    )}\n`,
   );
   process.stdout.write(
     `Wrote ${events.length} events to ${values.out}/ (token valid 12 h) and ${values.out}/env.json:\n${events

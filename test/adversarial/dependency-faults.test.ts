@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { dynamoDbTimeBudgetMs } from '../../lambda/adapters/dynamodb-client';
 import { loadConfig } from '../../lambda/config';
-import { FUNCTION_SETTINGS } from '../../lambda/config/schema';
+import { DYNAMODB } from '../../lambda/config/schema';
 import { TestDynamo } from '../support/dynamodb';
 import { FaultProxy } from '../support/fault-proxy';
 import { type HttpAnswer, request } from '../support/http';
@@ -249,14 +249,7 @@ describe('DynamoDB', () => {
     };
     const { local, get } = await apiWith(issuer, { DYNAMODB_ENDPOINT: proxy.endpoint, ...settings });
     try {
-      const budget = dynamoDbTimeBudgetMs(
-        loadConfig(FUNCTION_SETTINGS, {
-          TABLE_NAME: 't',
-          JWT_ISSUER: issuer.url,
-          JWT_AUDIENCE: 'a',
-          ...settings,
-        }).dynamoDb,
-      );
+      const budget = dynamoDbTimeBudgetMs(loadConfig({ dynamoDb: DYNAMODB }, settings).dynamoDb);
       expect((await get(issuer.token([workspaceId]))).status).toBe(200);
 
       await proxy.stop();

@@ -3,16 +3,27 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { App } from 'aws-cdk-lib';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import { AUTHORIZER_FUNCTION } from '../../lambda/authorizer/definition';
 import { authorizerDependencies } from '../../lambda/authorizer/dependencies';
 import { loadConfig } from '../../lambda/config';
 import { FUNCTION_SETTINGS } from '../../lambda/config/schema';
+import type { Groups } from '../../lambda/config/setting';
 import { patRouteDependencies } from '../../lambda/dependencies';
+import { EXPIRY_JOB_FUNCTION } from '../../lambda/expiry-job/definition';
+import { PUBLISHER_FUNCTION } from '../../lambda/publisher/definition';
 import { buildPatsApiApp } from '../../lib/pats-api-app';
 import { ROUTES, type RouteName, sampleName } from '../../lib/routes';
 import { DEMO, seedDemo } from '../../local/demo';
-import { authorizerSampleEvents, samEnvVars, sampleEvents } from '../../local/sample-events';
+import { createLocalEventBus, type DeliveredEvent } from '../../local/events/local-event-bus';
+import { listenAll } from '../../local/listen';
+import {
+  authorizerSampleEvents,
+  lifecycleSampleEvents,
+  samEnvVars,
+  sampleEvents,
+} from '../../local/sample-events';
 import { BASE_CONTEXT } from '../support/cdk';
-import { newTableName, TestDynamo } from '../support/dynamodb';
+import { auditTableOf, newTableName, TestDynamo } from '../support/dynamodb';
 import { functionEnv } from '../support/harness';
 import { TestIssuer } from '../support/issuer';
 import { ROOT, runProcess } from '../support/processes';
@@ -38,6 +49,8 @@ let resources: Record<string, Resource>;
 let dynamo: TestDynamo;
 let issuer: TestIssuer;
 let eventsDir: string;
+let bus: { port: number; close: () => Promise<void> };
+const delivered: DeliveredEvent[] = [];
 const tableName = newTableName();
 const samples = new Map<string, ReturnType<typeof sampleEvents>[number]>();
 
@@ -68,19 +81,29 @@ beforeAll(async () => {
     samples.set(sample.name, sample);
     writeFileSync(join(eventsDir, `${sample.name}.json`), JSON.stringify(sample.event));
   }
-  for (const [name, event] of Object.entries(authorizerSampleEvents({ token, claims, patToken }))) {
+  for (const [name, event] of Object.entries({
+    ...authorizerSampleEvents({ token, claims, patToken }),
+    ...lifecycleSampleEvents(),
+  })) {
     writeFileSync(join(eventsDir, `${name}.json`), JSON.stringify(event));
   }
+  // `npm start`'s bus, which events/env.json points the publisher at.
+  bus = await listenAll(
+    () => createLocalEventBus({ busName: 'pats-api-local', onEvent: (event) => delivered.push(event) }),
+    0,
+    ['127.0.0.1'],
+    'EVENT_BUS_PORT',
+  );
 });
 
 afterAll(async () => {
-  await Promise.all([dynamo?.stop(), issuer?.stop()]);
+  await Promise.all([dynamo?.stop(), issuer?.stop(), bus?.close()]);
   rmSync(outdir, { recursive: true, force: true });
   rmSync(eventsDir, { recursive: true, force: true });
 });
 
-/** A function's construct id: the route's name capitalized, or the credential authorizer's. */
-type FunctionName = RouteName | 'authorizerHandler';
+/** A function's construct id: the route's name capitalized, or the other functions'. */
+type FunctionName = RouteName | 'authorizerHandler' | 'eventsPublisher' | 'expiryJob';
 
 /** A function, found the way SAM finds it: a Lambda function with asset metadata. */
 function functionOf(route: FunctionName): [string, Resource] {
@@ -131,8 +154,14 @@ function runBundle(route: FunctionName, sample: string, env: Record<string, stri
 
 async function invoke(route: FunctionName, sample: string) {
   const [, resource] = functionOf(route);
+  const committed = JSON.parse(readFileSync(join(ROOT, 'events', 'env.json'), 'utf8')) as {
+    Parameters: Record<string, string>;
+  };
   const env = containerEnv(resource, {
+    ...committed.Parameters,
     TABLE_NAME: tableName,
+    AUDIT_TABLE_NAME: auditTableOf(tableName),
+    EVENT_BUS_ENDPOINT: `http://127.0.0.1:${bus.port}`,
     DYNAMODB_ENDPOINT: dynamo.endpoint,
     JWT_ISSUER: issuer.url,
     JWKS_URI: issuer.jwksUri,
@@ -152,8 +181,23 @@ async function invoke(route: FunctionName, sample: string) {
     headers: Record<string, string>;
     body?: string;
     isAuthorized?: boolean;
+    batchItemFailures?: unknown[];
+    seen?: number;
   };
 }
+
+const committedEnv = () =>
+  Object.keys(
+    (JSON.parse(readFileSync(join(ROOT, 'events', 'env.json'), 'utf8')) as { Parameters: object }).Parameters,
+  );
+
+/** The variables of events/env.json that a function's settings read: the ones it must declare. */
+const readsOf = (settings: Groups) => {
+  const names = new Set(
+    Object.values(settings).flatMap((group) => Object.values(group.settings).map((setting) => setting.env)),
+  );
+  return committedEnv().filter((name) => names.has(name));
+};
 
 describe.each(ROUTES.map((route) => [route.name, route] as const))('the %s function', (name, route) => {
   it('is found the way SAM finds it: asset metadata and an ESM Handler on Node.js 24', () => {
@@ -172,11 +216,9 @@ describe.each(ROUTES.map((route) => [route.name, route] as const))('the %s funct
     }
     const [, resource] = functionOf(name);
     const declared = Object.keys(resource.Properties.Environment?.Variables ?? {});
-    const committed = JSON.parse(readFileSync(join(ROOT, 'events', 'env.json'), 'utf8')) as {
-      Parameters: object;
-    };
 
-    expect(declared).toEqual(expect.arrayContaining(Object.keys(committed.Parameters)));
+    expect(readsOf(route.settings).length).toBeGreaterThan(0);
+    expect(declared).toEqual(expect.arrayContaining(readsOf(route.settings)));
   });
 
   it.each(route.samples.map((sample) => [sampleName(route, sample), sample.status] as const))(
@@ -193,13 +235,10 @@ describe.each(ROUTES.map((route) => [route.name, route] as const))('the %s funct
 describe('the credential authorizer function', () => {
   it('is found the way SAM finds it, and declares every variable of events/env.json', () => {
     const [, resource] = functionOf('authorizerHandler');
-    const committed = JSON.parse(readFileSync(join(ROOT, 'events', 'env.json'), 'utf8')) as {
-      Parameters: object;
-    };
 
     expect(resource.Properties).toMatchObject({ Handler: 'index.handler', Runtime: 'nodejs24.x' });
     expect(Object.keys(resource.Properties.Environment?.Variables ?? {})).toEqual(
-      expect.arrayContaining(Object.keys(committed.Parameters)),
+      expect.arrayContaining(readsOf(AUTHORIZER_FUNCTION.settings)),
     );
   });
 
@@ -212,6 +251,37 @@ describe('the credential authorizer function', () => {
 
     expect(result.isAuthorized).toBe(allowed);
   });
+});
+
+describe.each([
+  ['eventsPublisher', PUBLISHER_FUNCTION.settings],
+  ['expiryJob', EXPIRY_JOB_FUNCTION.settings],
+] as const)('the %s function', (name, settings) => {
+  it('is found the way SAM finds it, and declares every variable of events/env.json it reads', () => {
+    const [, resource] = functionOf(name);
+
+    expect(resource.Properties).toMatchObject({ Handler: 'index.handler', Runtime: 'nodejs24.x' });
+    expect(readsOf(settings).length).toBeGreaterThan(0);
+    expect(Object.keys(resource.Properties.Environment?.Variables ?? {})).toEqual(
+      expect.arrayContaining(readsOf(settings)),
+    );
+  });
+});
+
+it('publishes the record of events/publisher-batch.json to the bus of events/env.json', async () => {
+  const result = await invoke('eventsPublisher', 'publisher-batch');
+
+  expect(result.batchItemFailures).toEqual([]);
+  expect(delivered.map((event) => [event.source, event['detail-type'], event.detail.patId])).toEqual([
+    ['pats-api', 'pat.created', DEMO.patId],
+  ]);
+});
+
+it('runs the expiry job of events/expiry-job-run.json against the table', async () => {
+  const result = await invoke('expiryJob', 'expiry-job-run');
+
+  // The demo's PATs expire in 30 days: none is due.
+  expect(result).toMatchObject({ seen: 0, skipped: 0 });
 });
 
 it('refuses to start outside sam local with the template values meant for it (host.docker.internal)', async () => {
@@ -248,8 +318,12 @@ it('keeps events/ in step with the generator (only the tokens and their claims d
     [
       ...generated.map((sample) => `${sample.name}.json`),
       ...Object.keys(authorizerSampleEvents(credentials)).map((name) => `${name}.json`),
+      ...Object.keys(lifecycleSampleEvents()).map((name) => `${name}.json`),
     ].sort(),
   );
+  for (const [name, event] of Object.entries(lifecycleSampleEvents())) {
+    expect(JSON.parse(readFileSync(join(ROOT, 'events', `${name}.json`), 'utf8'))).toEqual(event);
+  }
   const normalise = (event: APIGatewayProxyEventV2) => ({
     ...event,
     headers: {
@@ -276,7 +350,9 @@ it('keeps events/env.json in step with samEnvVars', () => {
   const generated = samEnvVars({
     dynamoDbPort: 8000,
     devIssuerPort: 8001,
+    eventBusPort: 8002,
     tableName: 'pats',
+    auditTableName: 'pats-audit',
     audiences: ['pats-api'],
     issuer: 'x',
   });

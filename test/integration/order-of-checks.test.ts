@@ -1,6 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { formatPatToken } from '../../lambda/domain/token-format';
-import { ROUTES, type RouteName } from '../../lib/routes';
+import { ROUTES, type RouteName, routeNamed } from '../../lib/routes';
 import { bodyOf, type RouteEventOptions } from '../support/harness';
 import { type PatApi, startPatApi } from '../support/pat-api';
 
@@ -94,9 +94,9 @@ describe.each(MANAGEMENT.map((route) => route.name))('%s', (name) => {
     const stranger = api.token([randomUUID()]);
     const bad: RouteEventOptions = withBody.includes(name)
       ? { body: 'not json', contentType: 'application/json' }
-      : name === 'listPats'
-        ? { query: { limit: '0' } }
-        : { id: 'not-a-uuid' };
+      : routeNamed(name).path.includes('{id}')
+        ? { id: 'not-a-uuid' }
+        : { query: { limit: '0' } };
 
     const result = await api.call(name, { ...valid(name, workspace), ...bad, token: stranger });
 

@@ -4,6 +4,7 @@ import type { PatRepository } from '../../lambda/domain/ports';
 import { bodyOf, routeEvent, routeHandler } from '../support/harness';
 import { type CreatedPat, type PatApi, startPatApi } from '../support/pat-api';
 import { formattedPatItem, legacyPatItem } from '../support/pats';
+import { repositoryOn } from '../support/repository';
 
 /** `POST /api/v1/pats/{id}/rotate`, through its production handler and DynamoDB Local. */
 let api: PatApi;
@@ -148,7 +149,7 @@ it('lets exactly one of two concurrent rotations of one PAT through: one 201, on
 it('answers 404 and creates nothing when the PAT is revoked after it was read, before the rotation is written', async () => {
   const workspace = api.newWorkspace();
   const old = await api.create(workspace);
-  const stored = new DynamoDbPatRepository({ client: api.dynamo.client, tableName: api.tableName });
+  const stored = repositoryOn({ client: api.dynamo.client, tableName: api.tableName });
   // The revoke lands between the rotation's read and its transaction.
   const revokedAfterRead: PatRepository = Object.assign(Object.create(stored) as PatRepository, {
     findById: async (workspaceId: string, id: string) => {

@@ -10,6 +10,8 @@ import { patRouteDependencies } from '../../lambda/dependencies';
 /** The composition root's defaults, seen through what it hands the handlers. */
 const config = loadConfig(FUNCTION_SETTINGS, {
   TABLE_NAME: 'pats',
+  AUDIT_TABLE_NAME: 'pats-audit',
+  EVENT_BUS_NAME: 'pats-api',
   JWT_ISSUER: 'https://issuer.example.com',
   JWT_AUDIENCE: 'pats-api',
   WORKSPACE_CLAIM: 'tenants',

@@ -15,14 +15,16 @@ describe('alarms', () => {
   };
   const capitalized = (name: string) => `${name.charAt(0).toUpperCase()}${name.slice(1)}`;
 
-  /** Every function's construct id and its timeout: the routes' and the credential authorizer's. */
+  /** Every function's construct id and its timeout: the routes', the authorizer's, the publisher's, the job's. */
   const FUNCTIONS = [
     ...ROUTES.map((route) => [capitalized(route.name), 15_000] as const),
     ['AuthorizerHandler', 8_000] as const,
+    ['EventsPublisher', 60_000] as const,
+    ['ExpiryJob', 900_000] as const,
   ];
 
-  it('has three alarms per function and four for the API and the table, none firing on missing data, each pointing at the runbook', () => {
-    expect(Object.keys(alarms())).toHaveLength(3 * FUNCTIONS.length + 4);
+  it('has three alarms per function, four for the API and the table, three for the events and the job, none firing on missing data, each pointing at the runbook', () => {
+    expect(Object.keys(alarms())).toHaveLength(3 * FUNCTIONS.length + 4 + 3);
     for (const { Properties } of Object.values(alarms())) {
       expect(Properties.TreatMissingData).toBe('notBreaching');
       expect(Properties.ComparisonOperator).toBe('GreaterThanOrEqualToThreshold');
@@ -235,8 +237,8 @@ describe('function concurrency', () => {
       (fn) => fn.Properties.ReservedConcurrentExecutions,
     );
 
-  // The functions in the order the stack creates them: the routes', then the authorizer's. Their
-  // weights add up to 100, so prod's 100 gives each its weight.
+  // The functions in the order the stack creates them: the routes', the authorizer's, the
+  // publisher's, the job's. Their weights add up to 100, so prod's 100 gives each its weight.
   const shares = FUNCTIONS.map((fn) => fn.concurrencyWeight);
 
   it('reserves none in dev', () => {

@@ -31,6 +31,7 @@ function statementsOf(template: ReturnType<typeof synth>['template'], routeId: s
 
 const capitalized = (name: string) => `${name.charAt(0).toUpperCase()}${name.slice(1)}`;
 const tableArn = { 'Fn::GetAtt': [expect.stringMatching(/^PatsTable/), 'Arn'] };
+const auditTableArn = { 'Fn::GetAtt': [expect.stringMatching(/^AuditTable/), 'Arn'] };
 const READABLE = [
   'workspaceId',
   'id',
@@ -61,9 +62,37 @@ const counterReadCondition = {
   StringEqualsIfExists: { 'dynamodb:Select': 'SPECIFIC_ATTRIBUTES' },
 };
 const writeCondition = {
-  'ForAllValues:StringEquals': { 'dynamodb:Attributes': [...READABLE, 'tokenHash'] },
+  'ForAllValues:StringEquals': { 'dynamodb:Attributes': [...READABLE, 'tokenHash', 'expiryShard'] },
   ...writtenOnly,
 };
+const RECORD = [
+  'workspaceId',
+  'id',
+  'action',
+  'patId',
+  'name',
+  'tokenPrefix',
+  'actor',
+  'occurredAt',
+  'newPatId',
+  'reason',
+  'source',
+  'url',
+  'daysLeft',
+];
+/** A record, in the transaction of its change, on the audit table only. */
+const putRecord = {
+  Action: 'dynamodb:PutItem',
+  Resource: auditTableArn,
+  Condition: { 'ForAllValues:StringEquals': { 'dynamodb:Attributes': [...RECORD, 'ttl'] }, ...writtenOnly },
+};
+/** The IAM ids of every function: the routes', the authorizer's, the publisher's and the job's. */
+const FUNCTION_IDS = [
+  ...ROUTES.map((route) => capitalized(route.name)),
+  'AuthorizerHandler',
+  'EventsPublisher',
+  'ExpiryJob',
+];
 
 describe('the HTTP API', () => {
   const { template } = synth();
@@ -200,8 +229,8 @@ describe('the functions', () => {
     (functionOf(id).Properties.Environment as { Variables: Record<string, unknown> } | undefined)
       ?.Variables ?? {};
 
-  it('are one per route and the authorizer: Node.js 24 on arm64 with active tracing, JSON logs, 512 MB', () => {
-    expect(functions()).toHaveLength(ROUTES.length + 1);
+  it('are one per route, the authorizer, the publisher and the expiry job: Node.js 24 on arm64 with active tracing, JSON logs, 512 MB', () => {
+    expect(functions()).toHaveLength(ROUTES.length + 3);
     for (const fn of functions()) {
       expect(fn.Properties).toMatchObject({
         Runtime: 'nodejs24.x',
@@ -219,10 +248,17 @@ describe('the functions', () => {
     expect(functionOf('AuthorizerHandler').Properties.Timeout).toBe(8);
   });
 
+  it('time out the publisher at 60 s (a batch of 100 is ten PutEvents) and the expiry job at 15 minutes', () => {
+    expect(functionOf('EventsPublisher').Properties.Timeout).toBe(60);
+    expect(functionOf('ExpiryJob').Properties.Timeout).toBe(900);
+  });
+
   it('give the management routes the contract configuration, the PAT rules among it', () => {
     for (const route of ROUTES.filter((candidate) => candidate.authorizer === 'jwt')) {
       expect(variablesOf(capitalized(route.name))).toMatchObject({
         TABLE_NAME: { Ref: expect.stringMatching(/^PatsTable/) },
+        AUDIT_TABLE_NAME: { Ref: expect.stringMatching(/^AuditTable/) },
+        AUDIT_RETENTION_DAYS: '400',
         JWT_ISSUER: 'https://issuer.example.com',
         JWT_AUDIENCE: 'pats-api',
         WORKSPACE_CLAIM: 'ws',
@@ -259,9 +295,17 @@ describe('the functions', () => {
         { Action: 'dynamodb:PutItem', Condition: writeCondition },
         { Action: 'dynamodb:UpdateItem', Condition: counterCondition },
         { Action: 'dynamodb:GetItem', Condition: counterReadCondition },
-        // At the limit, expired PATs are found and removed; a count not yet exact is taken.
-        { Action: 'dynamodb:Query', Condition: readCondition },
+        // At the limit, expired PATs are found (with the notices given) and removed; a count not
+        // yet exact is taken.
+        {
+          Action: 'dynamodb:Query',
+          Condition: {
+            ...readCondition,
+            'ForAllValues:StringEquals': { 'dynamodb:Attributes': [...READABLE, 'notices'] },
+          },
+        },
         { Action: 'dynamodb:DeleteItem', Condition: writtenOnly },
+        putRecord,
       ],
     ],
     [
@@ -272,6 +316,7 @@ describe('the functions', () => {
         { Action: 'dynamodb:UpdateItem', Condition: counterCondition },
         { Action: 'dynamodb:GetItem', Condition: counterReadCondition },
         { Action: 'dynamodb:Query', Condition: readCondition },
+        putRecord,
       ],
     ],
     [
@@ -280,6 +325,20 @@ describe('the functions', () => {
         { Action: 'dynamodb:GetItem', Condition: readCondition },
         { Action: 'dynamodb:PutItem', Condition: writeCondition },
         { Action: 'dynamodb:DeleteItem', Condition: writtenOnly },
+        putRecord,
+      ],
+    ],
+    [
+      'auditLog',
+      [
+        {
+          Action: 'dynamodb:Query',
+          Resource: auditTableArn,
+          Condition: {
+            'ForAllValues:StringEquals': { 'dynamodb:Attributes': RECORD },
+            StringEqualsIfExists: { 'dynamodb:Select': 'SPECIFIC_ATTRIBUTES' },
+          },
+        },
       ],
     ],
     ['whoami', []],
@@ -304,7 +363,7 @@ describe('the functions', () => {
       ],
     ],
   ])(
-    'gives %s only the DynamoDB actions and attributes its route needs, on the table only',
+    'gives %s only the DynamoDB actions and attributes its route needs, on its tables only',
     (name, expected) => {
       const statements = statementsOf(template, capitalized(name));
       const dynamo = statements.filter((statement) =>
@@ -319,22 +378,22 @@ describe('the functions', () => {
   );
 
   it('lets no function write with ReturnValues other than NONE, nor write without that condition', () => {
-    const writes = [...ROUTES.map((route) => capitalized(route.name)), 'AuthorizerHandler'].flatMap((id) =>
+    const writes = FUNCTION_IDS.flatMap((id) =>
       statementsOf(template, id).filter((statement) =>
         [statement.Action].flat().some((action) => /dynamodb:(Put|Update|Delete)Item/.test(String(action))),
       ),
     );
 
-    expect(writes.length).toBeGreaterThanOrEqual(7);
+    expect(writes.length).toBeGreaterThanOrEqual(16);
     for (const write of writes) {
       expect(write.Condition).toMatchObject({ StringEqualsIfExists: { 'dynamodb:ReturnValues': 'NONE' } });
     }
   });
 
   it('never lets a reading function fetch tokenHash', () => {
-    for (const name of ['listPats', 'getPat', 'revokePat', 'rotatePat']) {
-      const reads = statementsOf(template, capitalized(name)).filter((statement) =>
-        ['dynamodb:GetItem', 'dynamodb:Query'].includes(String(statement.Action)),
+    for (const id of FUNCTION_IDS.filter((candidate) => candidate !== 'AuthorizerHandler')) {
+      const reads = statementsOf(template, id).filter((statement) =>
+        ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:Scan'].includes(String(statement.Action)),
       );
       for (const read of reads) expect(JSON.stringify(read.Condition)).not.toContain('tokenHash');
     }
@@ -343,7 +402,7 @@ describe('the functions', () => {
   it('use no managed policy: each role writes to its own log group only', () => {
     for (const role of resourcesOf(template, 'AWS::IAM::Role'))
       expect(role.Properties.ManagedPolicyArns).toBeUndefined();
-    for (const id of [...ROUTES.map((route) => capitalized(route.name)), 'AuthorizerHandler']) {
+    for (const id of FUNCTION_IDS) {
       expect(statementsOf(template, id)).toContainEqual({
         Effect: 'Allow',
         Action: ['logs:CreateLogStream', 'logs:PutLogEvents'],
@@ -358,49 +417,56 @@ describe('the functions', () => {
   });
 });
 
-describe('the table', () => {
-  it('is keyed by workspaceId and id, on demand, encrypted, with point-in-time recovery', () => {
-    synth().template.hasResourceProperties('AWS::DynamoDB::Table', {
-      KeySchema: [
-        { AttributeName: 'workspaceId', KeyType: 'HASH' },
-        { AttributeName: 'id', KeyType: 'RANGE' },
-      ],
-      AttributeDefinitions: [
-        { AttributeName: 'workspaceId', AttributeType: 'S' },
-        { AttributeName: 'id', AttributeType: 'S' },
-      ],
-      BillingMode: 'PAY_PER_REQUEST',
-      SSESpecification: { SSEEnabled: true },
-      PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
-    });
+describe('the tables', () => {
+  it('are keyed by workspaceId and id, on demand, encrypted, with point-in-time recovery', () => {
+    const tables = resourcesOf(synth().template, 'AWS::DynamoDB::Table');
+
+    expect(tables).toHaveLength(2);
+    for (const table of tables) {
+      expect(table.Properties).toMatchObject({
+        KeySchema: [
+          { AttributeName: 'workspaceId', KeyType: 'HASH' },
+          { AttributeName: 'id', KeyType: 'RANGE' },
+        ],
+        BillingMode: 'PAY_PER_REQUEST',
+        SSESpecification: { SSEEnabled: true },
+        PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+      });
+    }
   });
 
-  it('is destroyable in dev', () => {
-    const [table] = resourcesOf(synth().template, 'AWS::DynamoDB::Table');
-    expect(table?.DeletionPolicy).toBe('Delete');
-    expect(table?.Properties.DeletionProtectionEnabled).toBe(false);
+  it('are destroyable in dev', () => {
+    for (const table of resourcesOf(synth().template, 'AWS::DynamoDB::Table')) {
+      expect(table.DeletionPolicy).toBe('Delete');
+      expect(table.Properties.DeletionProtectionEnabled).toBe(false);
+    }
   });
 
-  it('is retained and deletion-protected in prod', () => {
+  it('are retained and deletion-protected in prod', () => {
     const { template, stack } = synth({ stage: 'prod' });
-    const [table] = resourcesOf(template, 'AWS::DynamoDB::Table');
 
     expect(stack.stackName).toBe('PatsApi-prod');
-    expect(table?.DeletionPolicy).toBe('Retain');
-    expect(table?.Properties.DeletionProtectionEnabled).toBe(true);
+    for (const table of resourcesOf(template, 'AWS::DynamoDB::Table')) {
+      expect(table.DeletionPolicy).toBe('Retain');
+      expect(table.Properties.DeletionProtectionEnabled).toBe(true);
+    }
     template.hasResourceProperties('AWS::Logs::LogGroup', { RetentionInDays: 365 });
   });
 });
 
 describe('outputs', () => {
-  it('gives the API URL, the table name, every function name and the dashboard', () => {
+  it('gives the API URL, the table names, the bus, every function name and the dashboard', () => {
     const outputs = synth().template.findOutputs('*');
     expect(Object.keys(outputs).sort()).toEqual(
       [
         'ApiUrl',
         'AuthorizerFunctionName',
+        'PublisherFunctionName',
+        'ExpiryJobFunctionName',
         'DashboardName',
         'TableName',
+        'AuditTableName',
+        'EventBusName',
         ...ROUTES.map((route) => `${capitalized(route.name)}FunctionName`),
       ].sort(),
     );
@@ -427,7 +493,7 @@ describe('cdk-nag', () => {
     expect(() => app.synth()).not.toThrow();
   });
 
-  it('acknowledges only X-Ray wildcard and the dead-letter queue, once per function (the authorizer too), each with a reason', () => {
+  it('acknowledges only what it must, each with a reason: per function X-Ray, per API or stream function the DLQ, per DLQ its own', () => {
     const { app } = synth();
     const acknowledgements = app.node
       .findAll()
@@ -436,9 +502,21 @@ describe('cdk-nag', () => {
       .flatMap((entry) => Object.entries(entry.data as Record<string, string>));
 
     expect(acknowledgements.map(([id]) => id).sort()).toEqual(
-      [...ROUTES, 'authorizer']
-        .flatMap(() => ['Annotation::AwsSolutions-IAM5[Resource::*]', 'Annotation::Serverless-LambdaDLQ'])
-        .sort(),
+      [
+        ...[...ROUTES, 'authorizer', 'publisher'].flatMap(() => [
+          'Annotation::AwsSolutions-IAM5[Resource::*]',
+          'Annotation::Serverless-LambdaDLQ',
+        ]),
+        // The expiry job has a DLQ of its own.
+        'Annotation::AwsSolutions-IAM5[Resource::*]',
+        // Both dead-letter queues are the last stop.
+        ...['events', 'expiry'].flatMap(() => [
+          'Annotation::AwsSolutions-SQS3',
+          'Annotation::Serverless-SQSRedrivePolicy',
+        ]),
+        // The scheduler's LambdaInvoke target grants the job's versions and aliases too.
+        'Annotation::AwsSolutions-IAM5[Resource::<ExpiryJobFunction766A764C.Arn>:*]',
+      ].sort(),
     );
     for (const [, reason] of acknowledgements) expect(reason.length).toBeGreaterThan(20);
   });

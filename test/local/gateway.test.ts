@@ -1,7 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2 } from 'aws-lambda';
 import { loadConfig } from '../../lambda/config';
-import { FUNCTION_SETTINGS } from '../../lambda/config/schema';
+import { JWT, RUNTIME } from '../../lambda/config/schema';
 import { ROUTES, type RouteName } from '../../lib/routes';
 import { GatewayCredentialAuthorizer, MAX_CACHED_ANSWERS } from '../../local/gateway/credential-authorizer';
 import { GatewayJwtAuthorizer } from '../../local/gateway/jwt-authorizer';
@@ -24,11 +24,7 @@ afterAll(async () => {
 
 const authorizerFor = (from: TestIssuer) =>
   new GatewayJwtAuthorizer(
-    loadConfig(FUNCTION_SETTINGS, {
-      TABLE_NAME: 'unused',
-      JWT_ISSUER: from.url,
-      JWT_AUDIENCE: from.audience,
-    }),
+    loadConfig({ jwt: JWT, runtime: RUNTIME }, { JWT_ISSUER: from.url, JWT_AUDIENCE: from.audience }),
   );
 
 /** A credential authorizer Lambda answering as told: the gateway's part is what is under test here. */

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, statSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DEMO } from '../../local/demo';
-import { newTableName, TestDynamo } from '../support/dynamodb';
+import { auditTableOf, newTableName, TestDynamo } from '../support/dynamodb';
 import { requestUrl } from '../support/http';
 import { TestIssuer } from '../support/issuer';
 import { freePort, runCli, type ServerProcess, startServer } from '../support/processes';
@@ -21,6 +21,7 @@ async function localEnv(dataDir: string): Promise<Env> {
     PORT: String(await freePort()),
     DYNAMODB_PORT: String(await freePort()),
     DEV_ISSUER_PORT: String(await freePort()),
+    EVENT_BUS_PORT: String(await freePort()),
     LOCAL_DATA_DIR: dataDir,
   };
 }
@@ -70,13 +71,13 @@ describe('npm start with the embedded store and the dev issuer', () => {
     rmSync(dataDir, { recursive: true, force: true });
   });
 
-  it('prints curl commands that read the demo PAT and list and create PATs', async () => {
+  it('prints curl commands that read the demo PAT, list and create PATs, and read the audit log', async () => {
     const curls = [
       ...pastedCommands(server.stdout()).matchAll(
         /curl -s -H "Authorization: Bearer (\S+)" -H "X-Workspace-Id: (\S+)"(?: -H "Content-Type: (\S+)" -d '(.+)')? (\S+)/g,
       ),
     ];
-    expect(curls).toHaveLength(3);
+    expect(curls).toHaveLength(4);
     const answers = [];
     for (const [, token, workspace, contentType, body, url] of curls) {
       answers.push(
@@ -92,7 +93,7 @@ describe('npm start with the embedded store and the dev issuer', () => {
       );
     }
 
-    expect(answers.map((answer) => answer.status)).toEqual([200, 200, 201]);
+    expect(answers.map((answer) => answer.status)).toEqual([200, 200, 201, 200]);
     expect(answers[0]?.json()).toMatchObject({
       data: { id: DEMO.patId, workspaceId: DEMO.workspaceId, name: 'Demo PAT' },
     });
@@ -251,6 +252,7 @@ describe('npm start with the embedded store and the dev issuer', () => {
       ...env,
       DYNAMODB_PORT: String(await freePort()),
       DEV_ISSUER_PORT: String(await freePort()),
+      EVENT_BUS_PORT: String(await freePort()),
     }).catch((error: Error) => error.message);
 
     expect(clash).toMatch(new RegExp(`Port ${env.PORT} is already in use: set PORT`));
@@ -274,10 +276,11 @@ describe('where npm start listens', () => {
           reach(`http://${address}:${env.PORT}/api/v1/pats/${DEMO.patId}`),
           reach(`http://${address}:${env.DEV_ISSUER_PORT}/.well-known/jwks.json`),
           reach(`http://${address}:${env.DYNAMODB_PORT}/`),
+          reach(`http://${address}:${env.EVENT_BUS_PORT}/`),
         ]);
 
-      expect(await on('127.0.0.2')).toEqual([401, 200, 400]);
-      expect(await on('127.0.0.3')).toEqual(['refused', 'refused', 'refused']);
+      expect(await on('127.0.0.2')).toEqual([401, 200, 400, 400]);
+      expect(await on('127.0.0.3')).toEqual(['refused', 'refused', 'refused', 'refused']);
     } finally {
       await server.stop();
       rmSync(dataDir, { recursive: true, force: true });
@@ -387,10 +390,13 @@ describe('npm start against an external issuer and store', () => {
     const [dynamo, issuer] = await Promise.all([TestDynamo.start(), TestIssuer.start()]);
     const dataDir = mkdtempSync(join(tmpdir(), 'pats-local-'));
     const devIssuerPort = await freePort();
+    const tableName = newTableName();
     const env: Env = {
-      TABLE_NAME: newTableName(),
+      TABLE_NAME: tableName,
+      AUDIT_TABLE_NAME: auditTableOf(tableName),
       PORT: String(await freePort()),
       DEV_ISSUER_PORT: String(devIssuerPort),
+      EVENT_BUS_PORT: String(await freePort()),
       LOCAL_DATA_DIR: dataDir,
       DYNAMODB_ENDPOINT: dynamo.endpoint,
       JWT_ISSUER: issuer.url,
@@ -435,9 +441,11 @@ describe('npm start against an external issuer and store', () => {
   it('honours the PAT variables of the functions, as a deployed stage does', async () => {
     const dynamo = await TestDynamo.start();
     const dataDir = mkdtempSync(join(tmpdir(), 'pats-local-'));
+    const tableName = newTableName();
     const env: Env = {
       ...(await localEnv(dataDir)),
-      TABLE_NAME: newTableName(),
+      TABLE_NAME: tableName,
+      AUDIT_TABLE_NAME: auditTableOf(tableName),
       DYNAMODB_ENDPOINT: dynamo.endpoint,
       PAT_SCOPES: 'read,deploy',
       PAT_MAX_PER_WORKSPACE: '1',

@@ -15,7 +15,7 @@ import type { HttpResult } from '../../lambda/http/responses';
 import type { PatRouteDependencies } from '../../lambda/routes/management';
 import { ROUTES, type RouteName, routeKey, routeNamed, routeScopes } from '../../lib/routes';
 import { authorizerEvent, httpApiEvent, lambdaContext } from '../../local/aws-payloads';
-import { newTableName, TestDynamo } from './dynamodb';
+import { auditTableOf, newTableName, TestDynamo } from './dynamodb';
 import { TestIssuer } from './issuer';
 import { checkResponse } from './openapi';
 
@@ -30,6 +30,8 @@ export function functionEnv(
 ): Record<string, string> {
   return {
     TABLE_NAME: tableName,
+    AUDIT_TABLE_NAME: auditTableOf(tableName),
+    EVENT_BUS_NAME: 'pats-api-test',
     JWT_ISSUER: issuer.url,
     JWT_AUDIENCE: issuer.audience,
     DYNAMODB_ENDPOINT: dynamo.endpoint,

@@ -8,7 +8,7 @@ import { loadOrCreateDevKey } from '../../local/dev-issuer';
 import { devToken } from '../../local/dev-token';
 import { loadLocalConfig } from '../../local/local-config';
 import { type RunningLocalApi, startLocalApi } from '../../local/server';
-import { newTableName } from './dynamodb';
+import { auditTableOf, newTableName } from './dynamodb';
 
 const silent = {
   info: () => undefined,
@@ -25,15 +25,18 @@ const silent = {
  */
 export async function startInProcessApi(env: Record<string, string> = {}) {
   const dataDir = mkdtempSync(join(tmpdir(), 'pats-api-'));
+  const tableName = env.TABLE_NAME ?? newTableName();
   const config = loadLocalConfig({
     PORT: '0',
     DYNAMODB_PORT: '0',
     DEV_ISSUER_PORT: '0',
+    EVENT_BUS_PORT: '0',
     LOCAL_DATA_DIR: dataDir,
     LOCAL_IN_MEMORY: '1',
     AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
     DYNAMODB_ENDPOINT: process.env.TEST_DYNAMODB_ENDPOINT ?? '',
-    TABLE_NAME: newTableName(),
+    TABLE_NAME: tableName,
+    AUDIT_TABLE_NAME: auditTableOf(tableName),
     ...env,
   });
   const requestLog: string[] = [];

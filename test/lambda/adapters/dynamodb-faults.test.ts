@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { createDocumentClient, dynamoDbTimeBudgetMs } from '../../../lambda/adapters/dynamodb-client';
 import { DynamoDbPatCredentials } from '../../../lambda/adapters/pat-credentials';
-import { DynamoDbPatRepository } from '../../../lambda/adapters/pat-repository';
+import type { DynamoDbPatRepository } from '../../../lambda/adapters/pat-repository';
 import { WORKSPACE_COUNTER } from '../../../lambda/adapters/pats-table-schema';
 import { type DynamoDbSettings, loadConfig } from '../../../lambda/config';
 import { MANAGEMENT_SETTINGS } from '../../../lambda/config/schema';
@@ -10,6 +10,7 @@ import type { NewPatItem } from '../../../lambda/domain/pat';
 import { UuidV7Generator } from '../../../lambda/domain/uuid';
 import { newTableName, TestDynamo } from '../../support/dynamodb';
 import { FaultProxy } from '../../support/fault-proxy';
+import { repositoryOn, writesOf } from '../../support/repository';
 
 /**
  * The repository with the production DynamoDB client, against DynamoDB Local through a proxy that
@@ -35,14 +36,14 @@ beforeAll(async () => {
   dynamo = await TestDynamo.start();
   tableName = await dynamo.createPatsTable(newTableName());
   proxy = await FaultProxy.start(dynamo.endpoint);
-  direct = new DynamoDbPatRepository({ client: dynamo.client, tableName });
+  direct = repositoryOn({ client: dynamo.client, tableName });
 });
 
 // Built for each test, not once: the client and repository settings then count as run by every
 // test, so mutation testing runs every test against a mutant of them (code run in beforeAll is
 // credited to no test).
 beforeEach(() => {
-  repository = new DynamoDbPatRepository({
+  repository = repositoryOn({
     client: createDocumentClient({ ...settings, endpoint: proxy.endpoint }),
     tableName,
     // No wait between conflicting transactions: the tests count attempts, not time.
@@ -85,7 +86,7 @@ describe('reads', () => {
     const id = ids.next();
     // Timeouts far from the 300 ms of the fault tests: on a loaded machine a timed-out first
     // attempt would send the GetItem twice, and this test is about what one request holds.
-    const patient = new DynamoDbPatRepository({
+    const patient = repositoryOn({
       client: createDocumentClient({ ...settings, endpoint: proxy.endpoint, requestTimeoutMs: 10_000 }),
       tableName,
     });
@@ -116,7 +117,7 @@ describe('reads', () => {
 
   it('list with one strongly consistent Query, newest first, one item beyond the page', async () => {
     const workspaceId = randomUUID();
-    const patient = new DynamoDbPatRepository({
+    const patient = repositoryOn({
       client: createDocumentClient({ ...settings, endpoint: proxy.endpoint, requestTimeoutMs: 10_000 }),
       tableName,
     });
@@ -134,7 +135,7 @@ describe('reads', () => {
 
   it('report the duration of every call to DynamoDB, failed ones included', async () => {
     const latencies: number[] = [];
-    const timedRepository = new DynamoDbPatRepository({
+    const timedRepository = repositoryOn({
       client: createDocumentClient({ ...settings, endpoint: proxy.endpoint, requestTimeoutMs: 10_000 }),
       tableName,
       onLatency: (milliseconds) => latencies.push(milliseconds),
@@ -203,7 +204,7 @@ describe('reads', () => {
     const closed = await FaultProxy.start(dynamo.endpoint);
     const endpoint = closed.endpoint;
     await closed.stop();
-    const unreachable = new DynamoDbPatRepository({
+    const unreachable = repositoryOn({
       client: createDocumentClient({ ...settings, endpoint }),
       tableName,
     });
@@ -214,7 +215,7 @@ describe('reads', () => {
   });
 
   it('fail as a bug, not as unavailability, when the table does not exist', async () => {
-    const missing = new DynamoDbPatRepository({ client: dynamo.client, tableName: 'no-such-table' });
+    const missing = repositoryOn({ client: dynamo.client, tableName: 'no-such-table' });
 
     const error = await missing.findById(randomUUID(), ids.next()).catch((e: Error) => e);
 
@@ -241,7 +242,7 @@ describe('writes', () => {
     const item = newItem(workspaceId);
     proxy.inject('apply-then-hang', { operation: 'TransactWriteItems', times: 1 });
 
-    await expect(repository.create(item, 10)).resolves.toBe('created');
+    await expect(writesOf(repository).create(item, 10)).resolves.toBe('created');
 
     // The SDK sent the same transaction again, with the same ClientRequestToken: applied once.
     const tokens = (proxy.bodies.get('TransactWriteItems') ?? []).map(
@@ -252,15 +253,15 @@ describe('writes', () => {
     expect((await direct.list(workspaceId, { limit: 10 })).records.map((record) => record.id)).toEqual([
       item.id,
     ]);
-    await expect(direct.create(newItem(workspaceId), 2)).resolves.toBe('created');
-    await expect(direct.create(newItem(workspaceId), 2)).resolves.toBe('limit_exceeded');
+    await expect(writesOf(direct).create(newItem(workspaceId), 2)).resolves.toBe('created');
+    await expect(writesOf(direct).create(newItem(workspaceId), 2)).resolves.toBe('limit_exceeded');
   });
 
   it('store nothing, and answer 503, when every attempt of the transaction is throttled', async () => {
     const workspaceId = await countedWorkspace();
     proxy.inject('throttle', { operation: 'TransactWriteItems' });
 
-    const { outcome, elapsedMs } = await timed(() => repository.create(newItem(workspaceId), 10));
+    const { outcome, elapsedMs } = await timed(() => writesOf(repository).create(newItem(workspaceId), 10));
 
     expect(outcome).toBeInstanceOf(ServiceUnavailableError);
     expect(outcome).toMatchObject({ dependency: 'dynamodb', retryAfterSeconds: 1 });
@@ -273,7 +274,7 @@ describe('writes', () => {
     const workspaceId = await countedWorkspace();
     proxy.inject('throttle', { operation: 'TransactWriteItems', times: 2 });
 
-    await expect(repository.create(newItem(workspaceId), 10)).resolves.toBe('created');
+    await expect(writesOf(repository).create(newItem(workspaceId), 10)).resolves.toBe('created');
 
     expect((await direct.list(workspaceId, { limit: 10 })).records).toHaveLength(1);
   });
@@ -282,7 +283,7 @@ describe('writes', () => {
     const workspaceId = await countedWorkspace();
     proxy.inject('transaction-conflict', { operation: 'TransactWriteItems', times: 2 });
 
-    await expect(repository.create(newItem(workspaceId), 10)).resolves.toBe('created');
+    await expect(writesOf(repository).create(newItem(workspaceId), 10)).resolves.toBe('created');
 
     expect(proxy.attemptsOf('TransactWriteItems')).toBe(3);
     expect((await direct.list(workspaceId, { limit: 10 })).records).toHaveLength(1);
@@ -292,7 +293,9 @@ describe('writes', () => {
     const workspaceId = await countedWorkspace();
     proxy.inject('transaction-conflict', { operation: 'TransactWriteItems' });
 
-    const outcome = await repository.create(newItem(workspaceId), 10).catch((error: unknown) => error);
+    const outcome = await writesOf(repository)
+      .create(newItem(workspaceId), 10)
+      .catch((error: unknown) => error);
 
     expect(outcome).toBeInstanceOf(ServiceUnavailableError);
     expect(outcome).toMatchObject({ dependency: 'dynamodb', retryAfterSeconds: 1 });
@@ -304,7 +307,7 @@ describe('writes', () => {
   it('store a PAT whose creator is unknown, leaving the attribute out', async () => {
     const item = { ...newItem(randomUUID()), createdBy: undefined };
 
-    await expect(repository.create(item, 10)).resolves.toBe('created');
+    await expect(writesOf(repository).create(item, 10)).resolves.toBe('created');
 
     const stored = await dynamo.get(tableName, { workspaceId: item.workspaceId, id: item.id });
     expect(stored).toHaveProperty('tokenPrefix', item.tokenPrefix);
@@ -312,7 +315,7 @@ describe('writes', () => {
   });
 
   it('send no write to revoke an id that holds no PAT', async () => {
-    await expect(repository.delete(randomUUID(), ids.next())).resolves.toBeUndefined();
+    await expect(writesOf(repository).revoke(randomUUID(), ids.next())).resolves.toBeUndefined();
 
     expect(proxy.attemptsOf('TransactWriteItems')).toBe(0);
   });
@@ -320,7 +323,7 @@ describe('writes', () => {
   it('answer 503, not "already written", when the lastUsedAt update is throttled', async () => {
     const workspaceId = await countedWorkspace();
     const item = newItem(workspaceId);
-    await direct.create(item, 10);
+    await writesOf(direct).create(item, 10);
     proxy.inject('throttle', { operation: 'UpdateItem' });
 
     const credentials = new DynamoDbPatCredentials({
@@ -338,10 +341,10 @@ describe('writes', () => {
   it('delete a PAT once when the response to the revoke is lost after it was applied', async () => {
     const workspaceId = await countedWorkspace();
     const item = newItem(workspaceId);
-    await direct.create(item, 10);
+    await writesOf(direct).create(item, 10);
     proxy.inject('apply-then-hang', { operation: 'TransactWriteItems', times: 1 });
 
-    await expect(repository.delete(workspaceId, item.id)).resolves.toMatchObject({ id: item.id });
+    await expect(writesOf(repository).revoke(workspaceId, item.id)).resolves.toMatchObject({ id: item.id });
 
     expect(await direct.findById(workspaceId, item.id)).toBeUndefined();
   });
@@ -350,6 +353,7 @@ describe('writes', () => {
 it('fits the worst case inside the function timeout and API Gateway 30 s limit with the defaults', () => {
   const defaults = loadConfig(MANAGEMENT_SETTINGS, {
     TABLE_NAME: 't',
+    AUDIT_TABLE_NAME: 't-audit',
     JWT_ISSUER: 'https://issuer.example.com',
     JWT_AUDIENCE: 'a',
   });

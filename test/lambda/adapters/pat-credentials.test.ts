@@ -1,11 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { DynamoDbPatCredentials } from '../../../lambda/adapters/pat-credentials';
-import { DynamoDbPatRepository } from '../../../lambda/adapters/pat-repository';
+import type { DynamoDbPatRepository } from '../../../lambda/adapters/pat-repository';
 import { CorruptPatItemError } from '../../../lambda/domain/errors';
 import type { NewPatItem } from '../../../lambda/domain/pat';
 import { UuidV7Generator } from '../../../lambda/domain/uuid';
 import { newTableName, TestDynamo } from '../../support/dynamodb';
+import { repositoryOn, writesOf } from '../../support/repository';
 
 /** The authorizer's reads and its one write against the run's DynamoDB Local (PATs stored by the repository). */
 let dynamo: TestDynamo;
@@ -20,7 +21,7 @@ const ids = new UuidV7Generator(
 beforeAll(async () => {
   dynamo = await TestDynamo.start();
   tableName = await dynamo.createPatsTable(newTableName());
-  repository = new DynamoDbPatRepository({ client: dynamo.client, tableName });
+  repository = repositoryOn({ client: dynamo.client, tableName });
   credentials = new DynamoDbPatCredentials({ client: dynamo.client, tableName });
 });
 
@@ -47,7 +48,7 @@ describe('findCredential', () => {
   it('returns what the authorizer compares: the metadata and the token hash', async () => {
     const workspaceId = randomUUID();
     const item = newItem(workspaceId, { tokenHash: 'a1'.repeat(32) });
-    await repository.create(item, 10);
+    await writesOf(repository).create(item, 10);
 
     const credential = await credentials.findCredential(workspaceId, item.id);
 
@@ -65,7 +66,7 @@ describe('findCredential', () => {
 
   it('returns undefined for an unknown id, and for the id in another workspace', async () => {
     const item = newItem(randomUUID());
-    await repository.create(item, 10);
+    await writesOf(repository).create(item, 10);
 
     await expect(credentials.findCredential(item.workspaceId, ids.next())).resolves.toBeUndefined();
     await expect(credentials.findCredential(randomUUID(), item.id)).resolves.toBeUndefined();
@@ -119,7 +120,7 @@ describe('touchLastUsed', () => {
 
   it('writes lastUsedAt when the PAT has none', async () => {
     const item = newItem(randomUUID());
-    await repository.create(item, 10);
+    await writesOf(repository).create(item, 10);
 
     const written = await credentials.touchLastUsed(
       item.workspaceId,
@@ -134,7 +135,7 @@ describe('touchLastUsed', () => {
 
   it('writes again only when the stored value is older than notBefore', async () => {
     const item = newItem(randomUUID(), {});
-    await repository.create(item, 10);
+    await writesOf(repository).create(item, 10);
     await credentials.touchLastUsed(
       item.workspaceId,
       item.id,

@@ -1,11 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
-import { DynamoDbPatRepository } from '../../../lambda/adapters/pat-repository';
+import type { DynamoDbPatRepository } from '../../../lambda/adapters/pat-repository';
 import { toPatRecord, WORKSPACE_COUNTER } from '../../../lambda/adapters/pats-table-schema';
+import { LIMIT_ACTOR } from '../../../lambda/domain/audit';
+import { removalOf } from '../../../lambda/domain/expiry';
 import type { NewPatItem } from '../../../lambda/domain/pat';
 import { UuidV7Generator } from '../../../lambda/domain/uuid';
 import { newTableName, TestDynamo } from '../../support/dynamodb';
 import { legacyPatItem } from '../../support/pats';
+import { recordOf, repositoryOn, writesOf } from '../../support/repository';
 
 /** The repository against the run's DynamoDB Local: every read and write, and their conditions. */
 let dynamo: TestDynamo;
@@ -19,7 +22,8 @@ const ids = new UuidV7Generator(
 beforeAll(async () => {
   dynamo = await TestDynamo.start();
   tableName = await dynamo.createPatsTable(newTableName());
-  repository = new DynamoDbPatRepository({ client: dynamo.client, tableName });
+  repository = repositoryOn({ client: dynamo.client, tableName });
+  writes = writesOf(repository);
 });
 
 afterAll(async () => {
@@ -41,6 +45,15 @@ function newItem(workspaceId: string, overrides: Partial<NewPatItem> = {}): NewP
   };
 }
 
+type Writes = ReturnType<typeof writesOf>;
+let writes: Writes;
+const create: Writes['create'] = (...args) => writes.create(...args);
+const revoke: Writes['revoke'] = (...args) => writes.revoke(...args);
+const replace: Writes['replace'] = (...args) => writes.replace(...args);
+const removeExpired: Writes['removeExpired'] = (...args) => writes.removeExpired(...args);
+const actionsOf = async (workspaceId: string) =>
+  (await dynamo.auditItems(tableName, workspaceId)).map((item) => `${item.action} ${item.patId}`);
+
 async function countOf(workspaceId: string): Promise<number | undefined> {
   const { Item } = await dynamo.client.send(
     new GetCommand({
@@ -56,7 +69,7 @@ describe('findById', () => {
   it('returns the stored metadata, and nothing of tokenHash', async () => {
     const workspaceId = randomUUID();
     const item = newItem(workspaceId);
-    await repository.create(item, 10);
+    await create(item, 10);
 
     const record = await repository.findById(workspaceId, item.id);
 
@@ -66,7 +79,7 @@ describe('findById', () => {
 
   it('returns undefined for an id of another workspace', async () => {
     const item = newItem(randomUUID());
-    await repository.create(item, 10);
+    await create(item, 10);
 
     await expect(repository.findById(randomUUID(), item.id)).resolves.toBeUndefined();
   });
@@ -78,7 +91,7 @@ describe('list', () => {
     const created: NewPatItem[] = [];
     for (let i = 0; i < 5; i += 1) {
       const item = newItem(workspaceId, { name: `pat ${i}` });
-      await repository.create(item, 10);
+      await create(item, 10);
       created.push(item);
     }
     const newestFirst = created.map((item) => item.id).reverse();
@@ -95,8 +108,8 @@ describe('list', () => {
 
   it('says no more follow when the page is exactly full', async () => {
     const workspaceId = randomUUID();
-    await repository.create(newItem(workspaceId), 10);
-    await repository.create(newItem(workspaceId), 10);
+    await create(newItem(workspaceId), 10);
+    await create(newItem(workspaceId), 10);
 
     const page = await repository.list(workspaceId, { limit: 2 });
 
@@ -115,8 +128,8 @@ describe('list', () => {
 describe('create', () => {
   it('counts the PATs of the workspace', async () => {
     const workspaceId = randomUUID();
-    await repository.create(newItem(workspaceId), 10);
-    await repository.create(newItem(workspaceId), 10);
+    await create(newItem(workspaceId), 10);
+    await create(newItem(workspaceId), 10);
 
     expect(await countOf(workspaceId)).toBe(2);
   });
@@ -124,9 +137,7 @@ describe('create', () => {
   it('holds the per-workspace limit exactly under concurrent creates', async () => {
     const workspaceId = randomUUID();
 
-    const outcomes = await Promise.all(
-      Array.from({ length: 25 }, () => repository.create(newItem(workspaceId), 10)),
-    );
+    const outcomes = await Promise.all(Array.from({ length: 25 }, () => create(newItem(workspaceId), 10)));
 
     expect(outcomes.filter((outcome) => outcome === 'created')).toHaveLength(10);
     expect(outcomes.filter((outcome) => outcome === 'limit_exceeded')).toHaveLength(15);
@@ -137,9 +148,9 @@ describe('create', () => {
   it('fails, rather than reporting the limit, when the id is already taken, and counts nothing', async () => {
     const workspaceId = randomUUID();
     const item = newItem(workspaceId);
-    await repository.create(item, 10);
+    await create(item, 10);
 
-    await expect(repository.create({ ...item, name: 'twin' }, 10)).rejects.toThrow(
+    await expect(create({ ...item, name: 'twin' }, 10)).rejects.toThrow(
       'create cancelled: None, ConditionalCheckFailed',
     );
     expect(await countOf(workspaceId)).toBe(1);
@@ -151,17 +162,17 @@ describe('delete', () => {
   it('returns what it deleted, frees a slot, and finds nothing the second time', async () => {
     const workspaceId = randomUUID();
     const item = newItem(workspaceId);
-    await repository.create(item, 1);
-    expect(await repository.create(newItem(workspaceId), 1)).toBe('limit_exceeded');
+    await create(item, 1);
+    expect(await create(newItem(workspaceId), 1)).toBe('limit_exceeded');
 
-    const deleted = await repository.delete(workspaceId, item.id);
+    const deleted = await revoke(workspaceId, item.id);
 
     expect(deleted?.id).toBe(item.id);
     expect(deleted?.tokenPrefix).toBe(item.tokenPrefix);
     expect(await repository.findById(workspaceId, item.id)).toBeUndefined();
     expect(await countOf(workspaceId)).toBe(0);
-    expect(await repository.create(newItem(workspaceId), 1)).toBe('created');
-    expect(await repository.delete(workspaceId, item.id)).toBeUndefined();
+    expect(await create(newItem(workspaceId), 1)).toBe('created');
+    expect(await revoke(workspaceId, item.id)).toBeUndefined();
   });
 
   it('deletes a PAT stored before the counter existed, counting the workspace first', async () => {
@@ -170,7 +181,7 @@ describe('delete', () => {
     await dynamo.put(tableName, first);
     await dynamo.put(tableName, second);
 
-    const deleted = await repository.delete(workspaceId, first.id);
+    const deleted = await revoke(workspaceId, first.id);
 
     expect(deleted?.id).toBe(first.id);
     expect(await repository.findById(workspaceId, first.id)).toBeUndefined();
@@ -190,10 +201,7 @@ describe('the count of PATs stored without it', () => {
     const workspaceId = randomUUID();
     for (let i = 0; i < 3; i += 1) await dynamo.put(tableName, legacyPatItem(workspaceId).item);
 
-    const outcomes = [
-      await repository.create(newItem(workspaceId), 4),
-      await repository.create(newItem(workspaceId), 4),
-    ];
+    const outcomes = [await create(newItem(workspaceId), 4), await create(newItem(workspaceId), 4)];
 
     expect(outcomes).toEqual(['created', 'limit_exceeded']);
     expect(await countOf(workspaceId)).toBe(4);
@@ -204,7 +212,7 @@ describe('the count of PATs stored without it', () => {
     for (let i = 0; i < 5; i += 1) await dynamo.put(tableName, legacyPatItem(workspaceId).item);
     await counter(workspaceId, 1);
 
-    expect(await repository.create(newItem(workspaceId), 5)).toBe('limit_exceeded');
+    expect(await create(newItem(workspaceId), 5)).toBe('limit_exceeded');
     expect(await countOf(workspaceId)).toBe(5);
   });
 
@@ -212,7 +220,7 @@ describe('the count of PATs stored without it', () => {
     const workspaceId = randomUUID();
     await counter(workspaceId, 7);
 
-    expect(await repository.create(newItem(workspaceId), 5)).toBe('created');
+    expect(await create(newItem(workspaceId), 5)).toBe('created');
     expect(await countOf(workspaceId)).toBe(1);
   });
 
@@ -220,9 +228,7 @@ describe('the count of PATs stored without it', () => {
     const workspaceId = randomUUID();
     for (let i = 0; i < 2; i += 1) await dynamo.put(tableName, legacyPatItem(workspaceId).item);
 
-    const outcomes = await Promise.all(
-      Array.from({ length: 12 }, () => repository.create(newItem(workspaceId), 6)),
-    );
+    const outcomes = await Promise.all(Array.from({ length: 12 }, () => create(newItem(workspaceId), 6)));
 
     expect(outcomes.filter((outcome) => outcome === 'created')).toHaveLength(4);
     expect((await repository.list(workspaceId, { limit: 100 })).records).toHaveLength(6);
@@ -230,17 +236,17 @@ describe('the count of PATs stored without it', () => {
   });
 });
 
-describe('removeExpired', () => {
+describe('expired and remove', () => {
   it('deletes the PATs expired at the time given, freeing their slots, and returns them', async () => {
     const workspaceId = randomUUID();
     const expired = newItem(workspaceId, { expiresAt: '2026-01-01T00:00:00.000Z' });
     const live = newItem(workspaceId, { expiresAt: '2026-06-01T00:00:00.000Z' });
     // Stored before the counter existed, without an expiry: never removed as expired.
     await dynamo.put(tableName, legacyPatItem(workspaceId).item);
-    await repository.create(expired, 10);
-    await repository.create(live, 10);
+    await create(expired, 10);
+    await create(live, 10);
 
-    const removed = await repository.removeExpired(workspaceId, '2026-03-01T00:00:00.000Z');
+    const removed = await removeExpired(workspaceId, '2026-03-01T00:00:00.000Z');
 
     expect(removed.map((record) => record.id)).toEqual([expired.id]);
     expect(await repository.findById(workspaceId, expired.id)).toBeUndefined();
@@ -250,12 +256,12 @@ describe('removeExpired', () => {
 
   it('removes an expired PAT once under concurrent removals', async () => {
     const workspaceId = randomUUID();
-    await repository.create(newItem(workspaceId, { expiresAt: '2026-01-01T00:00:00.000Z' }), 10);
-    await repository.create(newItem(workspaceId, { expiresAt: '2026-06-01T00:00:00.000Z' }), 10);
+    await create(newItem(workspaceId, { expiresAt: '2026-01-01T00:00:00.000Z' }), 10);
+    await create(newItem(workspaceId, { expiresAt: '2026-06-01T00:00:00.000Z' }), 10);
 
     const [a, b] = await Promise.all([
-      repository.removeExpired(workspaceId, '2026-03-01T00:00:00.000Z'),
-      repository.removeExpired(workspaceId, '2026-03-01T00:00:00.000Z'),
+      removeExpired(workspaceId, '2026-03-01T00:00:00.000Z'),
+      removeExpired(workspaceId, '2026-03-01T00:00:00.000Z'),
     ]);
 
     expect(a.length + b.length).toBe(1);
@@ -267,13 +273,10 @@ describe('concurrent deletes of one PAT', () => {
   it('delete it once: one gets the PAT, the other nothing, and the count drops by one', async () => {
     const workspaceId = randomUUID();
     const item = newItem(workspaceId);
-    await repository.create(item, 10);
-    await repository.create(newItem(workspaceId), 10);
+    await create(item, 10);
+    await create(newItem(workspaceId), 10);
 
-    const outcomes = await Promise.all([
-      repository.delete(workspaceId, item.id),
-      repository.delete(workspaceId, item.id),
-    ]);
+    const outcomes = await Promise.all([revoke(workspaceId, item.id), revoke(workspaceId, item.id)]);
 
     expect(outcomes.map((outcome) => outcome?.id ?? 'none').sort()).toEqual([item.id, 'none'].sort());
     expect(await countOf(workspaceId)).toBe(1);
@@ -284,10 +287,7 @@ describe('concurrent deletes of one PAT', () => {
     const { item } = legacyPatItem(workspaceId);
     await dynamo.put(tableName, item);
 
-    const outcomes = await Promise.all([
-      repository.delete(workspaceId, item.id),
-      repository.delete(workspaceId, item.id),
-    ]);
+    const outcomes = await Promise.all([revoke(workspaceId, item.id), revoke(workspaceId, item.id)]);
 
     expect(outcomes.map((outcome) => outcome?.id ?? 'none').sort()).toEqual([item.id, 'none'].sort());
     expect(await repository.findById(workspaceId, item.id)).toBeUndefined();
@@ -298,10 +298,10 @@ describe('replace', () => {
   it('stores the replacement and deletes the old one, the count unchanged', async () => {
     const workspaceId = randomUUID();
     const old = newItem(workspaceId);
-    await repository.create(old, 10);
+    await create(old, 10);
     const replacement = newItem(workspaceId);
 
-    const outcome = await repository.replace(toPatRecord({ ...old }, old), replacement);
+    const outcome = await replace(toPatRecord({ ...old }, old), replacement);
 
     expect(outcome).toBe('replaced');
     expect(await repository.findById(workspaceId, old.id)).toBeUndefined();
@@ -312,11 +312,11 @@ describe('replace', () => {
   it('lets exactly one of two concurrent replacements of one PAT through', async () => {
     const workspaceId = randomUUID();
     const old = newItem(workspaceId);
-    await repository.create(old, 10);
+    await create(old, 10);
     const record = toPatRecord({ ...old }, old);
     const [a, b] = [newItem(workspaceId), newItem(workspaceId)];
 
-    const outcomes = await Promise.all([repository.replace(record, a), repository.replace(record, b)]);
+    const outcomes = await Promise.all([replace(record, a), replace(record, b)]);
 
     expect([...outcomes].sort()).toEqual(['not_found', 'replaced']);
     const listed = (await repository.list(workspaceId, { limit: 10 })).records.map((r) => r.id);
@@ -327,22 +327,96 @@ describe('replace', () => {
     const workspaceId = randomUUID();
     const old = newItem(workspaceId);
 
-    await expect(repository.replace(toPatRecord({ ...old }, old), newItem(workspaceId))).resolves.toBe(
-      'not_found',
-    );
+    await expect(replace(toPatRecord({ ...old }, old), newItem(workspaceId))).resolves.toBe('not_found');
     expect((await repository.list(workspaceId, { limit: 10 })).records).toEqual([]);
   });
 
   it('fails, keeping the old PAT, when the replacement id is already taken', async () => {
     const workspaceId = randomUUID();
     const [old, taken] = [newItem(workspaceId), newItem(workspaceId)];
-    await repository.create(old, 10);
-    await repository.create(taken, 10);
+    await create(old, 10);
+    await create(taken, 10);
 
-    await expect(
-      repository.replace(toPatRecord({ ...old }, old), { ...taken, name: 'twin' }),
-    ).rejects.toThrow('rotate cancelled: ConditionalCheckFailed, None');
+    await expect(replace(toPatRecord({ ...old }, old), { ...taken, name: 'twin' })).rejects.toThrow(
+      'rotate cancelled: ConditionalCheckFailed, None',
+    );
     expect((await repository.findById(workspaceId, old.id))?.id).toBe(old.id);
     expect((await repository.findById(workspaceId, taken.id))?.name).toBe(taken.name);
+  });
+});
+
+describe('audit records', () => {
+  it('are written with each change, in its transaction, kept for the retention by TTL', async () => {
+    const workspaceId = randomUUID();
+    const [item, replacement] = [newItem(workspaceId), newItem(workspaceId)];
+    await create(item, 10);
+    await replace(toPatRecord({ ...item }, item), replacement);
+    await revoke(workspaceId, replacement.id);
+
+    const items = await dynamo.auditItems(tableName, workspaceId);
+
+    expect(items.map((record) => `${record.action} ${record.patId}`)).toEqual([
+      `pat.created ${item.id}`,
+      `pat.rotated ${item.id}`,
+      `pat.revoked ${replacement.id}`,
+    ]);
+    for (const record of items) {
+      expect(record.ttl).toBe(Math.floor(Date.parse(String(record.occurredAt)) / 1000) + 400 * 86_400);
+      expect(record).not.toHaveProperty('tokenHash');
+    }
+  });
+
+  it('are not written when the change is not made', async () => {
+    const workspaceId = randomUUID();
+    const item = newItem(workspaceId);
+    await create(item, 1);
+    const before = await actionsOf(workspaceId);
+
+    expect(await create(newItem(workspaceId), 1)).toBe('limit_exceeded');
+    await expect(create({ ...item, name: 'twin' }, 10)).rejects.toThrow('create cancelled');
+    const gone = toPatRecord({ ...newItem(workspaceId) }, newItem(workspaceId));
+    expect(await replace(gone, newItem(workspaceId))).toBe('not_found');
+    expect(await repository.delete(gone, recordOf('pat.revoked', gone))).toBe(false);
+
+    expect(await actionsOf(workspaceId)).toEqual(before);
+  });
+
+  it('announce the expiry of a removed PAT first, unless the job did', async () => {
+    const workspaceId = randomUUID();
+    const expiresAt = '2026-01-01T00:00:00.000Z';
+    const unannounced = newItem(workspaceId, { expiresAt });
+    const announced = newItem(workspaceId, { expiresAt });
+    await create(unannounced, 10);
+    await create(announced, 10);
+    await dynamo.put(tableName, { ...announced, notices: new Set([`expired@${expiresAt}`]) });
+
+    await removeExpired(workspaceId, '2026-03-01T00:00:00.000Z');
+
+    const actions = await actionsOf(workspaceId);
+    expect(actions.filter((action) => action.endsWith(unannounced.id))).toEqual([
+      `pat.created ${unannounced.id}`,
+      `pat.expired ${unannounced.id}`,
+      `pat.removed ${unannounced.id}`,
+    ]);
+    expect(actions.filter((action) => action.endsWith(announced.id))).toEqual([
+      `pat.created ${announced.id}`,
+      `pat.removed ${announced.id}`,
+    ]);
+  });
+
+  it('refuse a removal that would announce an expiry announced since it was read', async () => {
+    const workspaceId = randomUUID();
+    const expiresAt = '2026-01-01T00:00:00.000Z';
+    const item = newItem(workspaceId, { expiresAt });
+    await create(item, 10);
+    const [read] = await repository.expired(workspaceId, '2026-03-01T00:00:00.000Z');
+    if (read === undefined) throw new Error('the expired PAT was not found');
+    await dynamo.put(tableName, { ...item, notices: new Set([`expired@${expiresAt}`]) });
+
+    const removed = await repository.remove(read, removalOf(read, LIMIT_ACTOR, { at: Date.now(), ids }));
+
+    expect(removed).toBe(false);
+    expect(await repository.findById(workspaceId, item.id)).toBeDefined();
+    expect(await actionsOf(workspaceId)).toEqual([`pat.created ${item.id}`]);
   });
 });

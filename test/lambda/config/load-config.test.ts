@@ -6,8 +6,10 @@ const load = (env: Record<string, string>) => loadConfig(FUNCTION_SETTINGS, env)
 
 const valid = {
   TABLE_NAME: 'pats',
+  AUDIT_TABLE_NAME: 'pats-audit',
   JWT_ISSUER: 'https://issuer.example.com',
   JWT_AUDIENCE: 'pats-api',
+  EVENT_BUS_NAME: 'pats-api',
 };
 
 function problemsOf(env: Record<string, string>): string[] {
@@ -26,6 +28,7 @@ describe('loadConfig of every function setting', () => {
       log: { level: 'INFO' },
       runtime: { samLocal: false, lambdaFunctionName: undefined },
       table: { name: 'pats' },
+      audit: { tableName: 'pats-audit', retentionDays: 400 },
       jwt: {
         issuer: 'https://issuer.example.com',
         audiences: ['pats-api'],
@@ -50,6 +53,8 @@ describe('loadConfig of every function setting', () => {
         maxPerWorkspace: 100,
       },
       authorizer: { lastUsedIntervalSeconds: 60, routeScopes: {} },
+      expiry: { expiredRetentionDays: 30 },
+      events: { busName: 'pats-api', endpoint: undefined },
     });
   });
 
@@ -202,8 +207,10 @@ describe('loadConfig of every function setting', () => {
       [
         'Invalid configuration:',
         '  - TABLE_NAME is required: the DynamoDB table holding the PATs, e.g. pats',
+        '  - AUDIT_TABLE_NAME is required: the DynamoDB table holding the audit records, e.g. pats-audit',
         '  - JWT_ISSUER is required: the exact `iss` of accepted tokens, e.g. https://issuer.example.com',
         '  - JWT_AUDIENCE is required: comma-separated audiences of this API, e.g. pats-api',
+        '  - EVENT_BUS_NAME is required: the EventBridge bus the records are published to, e.g. pats-api',
       ].join('\n'),
     );
   });

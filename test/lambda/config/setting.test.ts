@@ -204,6 +204,8 @@ describe('a function environment written from settings', () => {
   it('reads back what it wrote', () => {
     const written = environmentOf(FUNCTION_SETTINGS, {
       table: { name: 't' },
+      audit: { tableName: 't-audit', retentionDays: 30 },
+      events: { busName: 'b' },
       jwt: { issuer: 'https://issuer.example.com', audiences: ['a', 'b'] },
       patPolicy: { scopes: ['read', 'deploy:prod'], maxLifetimeDays: 90 },
     });
@@ -213,6 +215,8 @@ describe('a function environment written from settings', () => {
     expect(reader.problems).toEqual([]);
     expect(config).toMatchObject({
       table: { name: 't' },
+      audit: { tableName: 't-audit', retentionDays: 30 },
+      events: { busName: 'b' },
       jwt: { issuer: 'https://issuer.example.com', audiences: ['a', 'b'] },
       patPolicy: { scopes: ['read', 'deploy:prod'], maxLifetimeDays: 90 },
     });
@@ -227,11 +231,13 @@ describe('a function environment written from settings', () => {
     ).toEqual({ jwt: { issuer: 'https://issuer.example.com' }, dynamoDb: {} });
   });
 
-  it("gives npm start's defaults: the local table, audience and region", () => {
+  it("gives npm start's defaults: the local tables, audience, region and bus", () => {
     expect(environmentOf(FUNCTION_SETTINGS, localValues(FUNCTION_SETTINGS))).toEqual({
       TABLE_NAME: 'pats',
+      AUDIT_TABLE_NAME: 'pats-audit',
       JWT_AUDIENCE: 'pats-api',
       AWS_REGION: 'us-east-1',
+      EVENT_BUS_NAME: 'pats-api-local',
     });
   });
 

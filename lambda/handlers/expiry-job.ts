@@ -1,0 +1,3 @@
+import { expiryJobLambda } from '../expiry-job/dependencies';
+
+export const handler = expiryJobLambda();

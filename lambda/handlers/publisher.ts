@@ -1,0 +1,3 @@
+import { publisherLambda } from '../publisher/dependencies';
+
+export const handler = publisherLambda();
