@@ -51,8 +51,7 @@ export class EventBridgeBus implements EventBus {
 
   async publish(records: readonly AuditRecord[]) {
     let published = 0;
-    for (let start = 0; start < records.length; start += ENTRIES_PER_CALL) {
-      const chunk = records.slice(start, start + ENTRIES_PER_CALL);
+    for (const chunk of callsOf(records)) {
       let output: PutEventsCommandOutput;
       try {
         output = await this.client.send(
@@ -73,6 +72,29 @@ export class EventBridgeBus implements EventBus {
     }
     return { published };
   }
+}
+
+/**
+ * The records in PutEvents calls of at most 10, in order, no call holding two records of one PAT:
+ * EventBridge may accept an entry of a call after refusing an earlier one, which must never put a
+ * PAT's later change ahead of its earlier one.
+ */
+function callsOf(records: readonly AuditRecord[]): AuditRecord[][] {
+  const calls: AuditRecord[][] = [];
+  let call: AuditRecord[] = [];
+  let pats = new Set<string>();
+  for (const record of records) {
+    const named = [record.patId, ...(record.newPatId !== undefined ? [record.newPatId] : [])];
+    if (call.length === ENTRIES_PER_CALL || named.some((id) => pats.has(id))) {
+      calls.push(call);
+      call = [];
+      pats = new Set();
+    }
+    call.push(record);
+    for (const id of named) pats.add(id);
+  }
+  if (call.length > 0) calls.push(call);
+  return calls;
 }
 
 /**

@@ -212,6 +212,40 @@ it('never lets expired PATs block a workspace: at the limit, they are removed to
   expect(await storedItem(workspace, other.id)).toBeDefined();
 });
 
+it('records the removal it makes room with: the expiry first, then the removal, by the limit', async () => {
+  const workspace = api.newWorkspace();
+  const [expired] = [await api.create(workspace), await api.create(workspace), await api.create(workspace)];
+  await api.dynamo.client.send(
+    new UpdateCommand({
+      TableName: api.tableName,
+      Key: { workspaceId: workspace, id: expired?.id },
+      UpdateExpression: 'SET expiresAt = :past',
+      ExpressionAttributeValues: { ':past': new Date(Date.now() - 1000).toISOString() },
+    }),
+  );
+
+  const made = bodyOf<{ data: { id: string } }>(
+    await api.call('createPat', { workspace, body: { name: 'room made', scopes: ['read'] } }),
+  ).data;
+  const log = bodyOf<{ data: Array<{ action: string; patId: string; actor: unknown }> }>(
+    await api.call('auditLog', { workspace, query: { limit: '3' } }),
+  ).data;
+
+  expect(log).toEqual([
+    expect.objectContaining({ action: 'pat.created', patId: made.id }),
+    expect.objectContaining({
+      action: 'pat.removed',
+      patId: expired?.id,
+      actor: { type: 'system', subject: 'limit' },
+    }),
+    expect.objectContaining({
+      action: 'pat.expired',
+      patId: expired?.id,
+      actor: { type: 'system', subject: 'limit' },
+    }),
+  ]);
+});
+
 it('lists an expired PAT until a create needs its slot', async () => {
   const workspace = api.newWorkspace();
   const expired = await api.create(workspace);
