@@ -2,23 +2,34 @@ import { randomUUID } from 'node:crypto';
 import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import fc from 'fast-check';
 import { WORKSPACE_COUNTER } from '../../lambda/adapters/pats-table-schema';
+import { loadConfig } from '../../lambda/config';
+import { EXPIRY_JOB_SETTINGS } from '../../lambda/config/schema';
+import { expiryJobDependencies } from '../../lambda/expiry-job/dependencies';
+import { createExpiryJobHandler } from '../../lambda/expiry-job/handler';
 import type { HttpResult } from '../../lambda/http/responses';
 import type { RouteName } from '../../lib/routes';
+import type { StreamPoller } from '../../local/events/stream-poller';
+import { auditTableOf } from '../support/dynamodb';
+import { deduped, pollerFor, startBus } from '../support/events';
 import { bodyOf, type Invoke, routeEvent, routeHandler } from '../support/harness';
 import { type PatApi, startPatApi } from '../support/pat-api';
 import { legacyPatItem } from '../support/pats';
 
 /**
- * Model-based test of the workspace limit (second security review, finding 4): random sequences
- * of create, revoke, rotate, list, time passing and scope-policy changes, in workspaces that may
- * hold PATs stored before the counter existed or a counter an earlier version let drift. After
- * every step: no more than the limit of unexpired PATs, the counter (once exact) equals the PATs
- * stored, and every answer is the model's.
+ * Model-based test of a PAT's life (second security review, finding 4; the audit log and events):
+ * random sequences of create, revoke, rotate, list, time passing, scope-policy changes and runs of
+ * the expiry job, in workspaces that may hold PATs stored before the counter existed or a counter
+ * an earlier version let drift. After every step: no more than the limit of unexpired PATs, the
+ * counter (once exact) equals the PATs stored, every answer is the model's, the audit records are
+ * exactly the changes made, and the events (once the publisher drained the stream) the records.
  */
 const RUNS = Number(process.env.FUZZ_RUNS ?? 100);
 const SEED = Number(process.env.FUZZ_SEED ?? 20261206);
 const LIMIT = 3;
 const HOUR = 3_600_000;
+const DAY = 24 * HOUR;
+/** The job removes expired PATs a day after their expiry here, so sequences of hours reach it. */
+const RETENTION_DAYS = 1;
 const POLICIES = { both: 'read,write', readOnly: 'read' } as const;
 type Policy = keyof typeof POLICIES;
 jest.setTimeout(300_000);
@@ -26,9 +37,23 @@ jest.setTimeout(300_000);
 let api: PatApi;
 const clock = { at: Date.now(), now: () => clock.at };
 let handlers: Record<Policy, Map<RouteName, Invoke>>;
+let job: ReturnType<typeof createExpiryJobHandler>;
+let bus: Awaited<ReturnType<typeof startBus>>;
+let poller: StreamPoller;
 
 beforeAll(async () => {
   api = await startPatApi({ env: { PAT_MAX_PER_WORKSPACE: String(LIMIT) } });
+  const jobConfig = loadConfig(
+    EXPIRY_JOB_SETTINGS,
+    api.env({ LOG_LEVEL: 'SILENT', PAT_EXPIRED_RETENTION_DAYS: String(RETENTION_DAYS) }),
+  );
+  job = createExpiryJobHandler(expiryJobDependencies(jobConfig, { clock }));
+  bus = await startBus();
+  poller = pollerFor({
+    endpoint: api.dynamo.endpoint,
+    auditTable: auditTableOf(api.tableName),
+    busEndpoint: bus.endpoint,
+  });
   const build = (policy: Policy) =>
     new Map(
       (['createPat', 'revokePat', 'rotatePat', 'listPats'] as const).map((name) => [
@@ -42,20 +67,35 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
+  await poller?.stop();
+  await bus?.close();
   await api.stop();
 });
 
+type Notice = 'expiring7' | 'expiring1' | 'expired';
 interface ModelPat {
   scopes: string[];
   /** Epoch ms; `undefined` for a PAT stored before expiries were required. */
   expiresAt: number | undefined;
+  readonly notices: Set<Notice>;
 }
 
 class Model {
   readonly pats = new Map<string, ModelPat>();
+  /** The records the changes so far must have left, per PAT, in order. */
+  readonly records = new Map<string, string[]>();
   policy: Policy = 'both';
   readonly expired = (pat: ModelPat) => pat.expiresAt !== undefined && pat.expiresAt <= clock.at;
   readonly allows = (scope: string) => POLICIES[this.policy].split(',').includes(scope);
+  record(patId: string, action: string): void {
+    this.records.set(patId, [...(this.records.get(patId) ?? []), action]);
+  }
+  /** An expired PAT removed: its expiry announced first unless it was. */
+  remove(id: string, pat: ModelPat): void {
+    if (!pat.notices.has('expired')) this.record(id, 'pat.expired');
+    this.record(id, 'pat.removed');
+    this.pats.delete(id);
+  }
 }
 
 class Real {
@@ -111,6 +151,28 @@ async function checkInvariants(model: Model, real: Real, step: string) {
   const ids = pats.map((item) => String(item.id)).sort();
   if (JSON.stringify(ids) !== JSON.stringify([...model.pats.keys()].sort()))
     throw new Error(`${step}: stored ${ids}, the model holds ${[...model.pats.keys()].sort()}`);
+  // The records are the changes made; the events, once the stream is drained, the records.
+  const records = await api.dynamo.auditItems(api.tableName, real.workspace);
+  const expected = JSON.stringify(Object.fromEntries([...model.records].sort()));
+  if (byPat(records) !== expected)
+    throw new Error(`${step}: records ${byPat(records)}, the changes made ${expected}`);
+  await poller.drain();
+  const events = deduped(bus.delivered)
+    .filter((event) => event.detail.workspaceId === real.workspace)
+    .map((event) => event.detail)
+    .sort((a, b) => String(a.id).localeCompare(String(b.id)));
+  if (JSON.stringify(events.map((event) => event.id)) !== JSON.stringify(records.map((record) => record.id)))
+    throw new Error(`${step}: events ${byPat(events)}, records ${byPat(records)}`);
+}
+
+/** Records (or events' details) as each PAT's actions in order, `daysLeft` added to a notice. */
+function byPat(records: ReadonlyArray<Record<string, unknown>>): string {
+  const actions = new Map<string, string[]>();
+  for (const record of records) {
+    const action = `${record.action}${record.daysLeft !== undefined ? ` ${record.daysLeft}` : ''}`;
+    actions.set(String(record.patId), [...(actions.get(String(record.patId)) ?? []), action]);
+  }
+  return JSON.stringify(Object.fromEntries([...actions].sort()));
 }
 
 const expectStatus = (result: HttpResult, status: number, what: string) => {
@@ -127,6 +189,9 @@ const idOf = (model: Model, pick: Pick) => {
 abstract class Step implements fc.AsyncCommand<Model, Real> {
   check = () => true;
   async run(model: Model, real: Real) {
+    // A step takes a moment: records (UUIDv7, from each function's own generator) then follow
+    // each other in time, as they do when a person makes one change after another.
+    clock.at += 1;
     await this.act(model, real);
     await checkInvariants(model, real, this.toString());
   }
@@ -147,12 +212,13 @@ class Create extends Step {
     if (!this.scopes.every(model.allows)) return expectStatus(result, 400, this.toString());
     // Expired PATs never block a workspace: at the limit, they make room first.
     if (model.pats.size >= LIMIT) {
-      for (const [id, pat] of model.pats) if (model.expired(pat)) model.pats.delete(id);
+      for (const [id, pat] of model.pats) if (model.expired(pat)) model.remove(id, pat);
     }
     if (model.pats.size >= LIMIT) return expectStatus(result, 409, this.toString());
     expectStatus(result, 201, this.toString());
     const { data } = bodyOf<{ data: { id: string } }>(result);
-    model.pats.set(data.id, { scopes: this.scopes, expiresAt: Date.parse(expiresAt) });
+    model.pats.set(data.id, { scopes: this.scopes, expiresAt: Date.parse(expiresAt), notices: new Set() });
+    model.record(data.id, 'pat.created');
   }
   toString = () => `create(${this.scopes}, ${this.hours} h)`;
 }
@@ -167,6 +233,7 @@ class Revoke extends Step {
     if (!model.pats.has(id)) return expectStatus(result, 404, this.toString());
     expectStatus(result, 204, this.toString());
     model.pats.delete(id);
+    model.record(id, 'pat.revoked');
   }
   toString = () => `revoke(${this.pick.live ? 'live' : 'unknown'} ${this.pick.index})`;
 }
@@ -188,7 +255,8 @@ class Rotate extends Step {
     if (JSON.stringify(data.scopes) !== JSON.stringify(scopes))
       throw new Error(`${this.toString()}: rotated into ${data.scopes}, the model keeps ${scopes}`);
     model.pats.delete(id);
-    model.pats.set(data.id, { scopes, expiresAt: Date.parse(data.expiresAt) });
+    model.pats.set(data.id, { scopes, expiresAt: Date.parse(data.expiresAt), notices: new Set() });
+    model.record(id, 'pat.rotated');
   }
   toString = () => `rotate(${this.pick.live ? 'live' : 'unknown'} ${this.pick.index})`;
 }
@@ -214,6 +282,27 @@ class Pass extends Step {
   toString = () => `time passes (${this.hours} h)`;
 }
 
+/** A run of the expiry job now: each PAT gets the one step its time calls for, once. */
+class RunJob extends Step {
+  async act(model: Model) {
+    await job({});
+    for (const [id, pat] of model.pats) {
+      if (pat.expiresAt === undefined) continue;
+      const left = pat.expiresAt - clock.at;
+      const notify = (notice: Notice, action: string) => {
+        if (pat.notices.has(notice)) return;
+        pat.notices.add(notice);
+        model.record(id, action);
+      };
+      if (left <= -RETENTION_DAYS * DAY) model.remove(id, pat);
+      else if (left <= 0) notify('expired', 'pat.expired');
+      else if (left <= DAY) notify('expiring1', 'pat.expiring 1');
+      else if (left <= 7 * DAY && !pat.notices.has('expiring1')) notify('expiring7', 'pat.expiring 7');
+    }
+  }
+  toString = () => 'the expiry job runs';
+}
+
 class SetPolicy extends Step {
   constructor(readonly policy: Policy) {
     super();
@@ -237,10 +326,14 @@ const steps = fc.commands(
     pick.map((target) => new Revoke(target)),
     pick.map((target) => new Rotate(target)),
     fc.constant(new List()),
+    // Time passes and the job runs often enough that PATs get every notice and are removed.
     fc.integer({ min: 1, max: 30 }).map((hours) => new Pass(hours)),
+    fc.integer({ min: 1, max: 30 }).map((hours) => new Pass(hours)),
+    fc.constant(new RunJob()),
+    fc.constant(new RunJob()),
     fc.constantFrom<Policy>('both', 'readOnly').map((policy) => new SetPolicy(policy)),
   ],
-  { maxCommands: 20 },
+  { maxCommands: 25 },
 );
 /** The workspace before the first step: PATs stored before the counter existed, a drifted counter. */
 const start = fc.record({
@@ -248,17 +341,22 @@ const start = fc.record({
   counter: fc.option(fc.integer({ min: 0, max: LIMIT + 3 }), { nil: undefined }),
 });
 
-it('keeps every workspace within its limit of unexpired PATs, its counter exact, whatever happens', async () => {
+it('keeps every workspace within its limit, its counter exact, its records and events the changes made, whatever happens', async () => {
   await fc.assert(
     fc.asyncProperty(start, steps, async (initial, sequence) => {
-      clock.at = Date.now();
+      // Time never runs backwards: each function's UUIDv7 generator keeps its own last instant.
+      clock.at = Math.max(clock.at, Date.now()) + 1;
       await fc.asyncModelRun(async () => {
         const model = new Model();
         const real = new Real(model);
         for (let i = 0; i < initial.legacy; i += 1) {
           const { item } = legacyPatItem(real.workspace);
           await api.dynamo.put(api.tableName, item);
-          model.pats.set(item.id, { scopes: item.scopes as string[], expiresAt: undefined });
+          model.pats.set(item.id, {
+            scopes: item.scopes as string[],
+            expiresAt: undefined,
+            notices: new Set(),
+          });
         }
         if (initial.counter !== undefined) {
           await api.dynamo.put(api.tableName, {
