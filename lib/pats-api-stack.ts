@@ -3,7 +3,7 @@ import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import type { Construct } from 'constructs';
 import { AUTHORIZER_FUNCTION } from '../lambda/authorizer/definition';
-import { EVENTS, JWT } from '../lambda/config/schema';
+import { JWT } from '../lambda/config/schema';
 import { contextValues, environmentOf } from '../lambda/config/setting';
 import { EXPIRY_JOB_FUNCTION } from '../lambda/expiry-job/definition';
 import { PUBLISHER_FUNCTION } from '../lambda/publisher/definition';

@@ -64,7 +64,7 @@ export class EventBridgeBus implements EventBus {
         // EventBridge may refuse some entries of a call and accept others: the first refused one
         // is where the retry starts (the accepted ones after it are sent again; consumers dedupe).
         const failed = (output.Entries ?? []).findIndex((entry) => entry.ErrorCode !== undefined);
-        const at = failed < 0 ? 0 : failed;
+        const at = Math.max(failed, 0);
         const entry = output.Entries?.[at];
         return { published: published + at, error: `${entry?.ErrorCode}: ${entry?.ErrorMessage}` };
       }

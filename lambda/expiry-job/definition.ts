@@ -1,4 +1,3 @@
-import { STORED_AUDIT_ATTRIBUTES } from '../adapters/audit-table-schema';
 import { INDEXED_MARKER } from '../adapters/expiry-commands';
 import { EXPIRY_INDEX } from '../adapters/pats-table-schema';
 import { EXPIRY_JOB_SETTINGS } from '../config/schema';

@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { DynamoDbPatRepository } from '../../lambda/adapters/pat-repository';
 import type { PatRepository } from '../../lambda/domain/ports';
 import { bodyOf, routeEvent, routeHandler } from '../support/harness';
 import { type CreatedPat, type PatApi, startPatApi } from '../support/pat-api';

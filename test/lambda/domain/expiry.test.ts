@@ -5,10 +5,15 @@ import { type ExpiringPat, expiryStep, noticeMark, removalOf } from '../../../la
 const NOW = Date.parse('2026-06-01T12:00:00.000Z');
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
-let next = 0;
+let issued = 0;
 const context = {
   at: NOW,
-  ids: { next: () => `019b76da-a800-7000-8000-${String((next += 1)).padStart(12, '0')}` },
+  ids: {
+    next: () => {
+      issued += 1;
+      return `019b76da-a800-7000-8000-${String(issued).padStart(12, '0')}`;
+    },
+  },
 };
 
 function pat(expiresInMs: number, notices: readonly string[] = []): ExpiringPat {
